@@ -1,0 +1,117 @@
+// Package commands is the multi-call front of the binary: it picks the tool
+// from the name the binary was started under, or from the first argument of
+// "ovs", and hands it the remaining arguments untouched.
+//
+// cobra carries only the "ovs" root (help, version, shell completion); every
+// tool parses its own arguments with internal/getopt, because OVS scripts rely
+// on getopt_long behaviour that pflag does not have.
+package commands
+
+import (
+	"fmt"
+	"os"
+	"path/filepath"
+	"strings"
+
+	"github.com/spf13/cobra"
+
+	"github.com/govs/ovs/internal/version"
+)
+
+// tool is one OVS program carried by the binary.
+type tool struct {
+	name  string
+	short string
+	// main runs the tool. args[0] is the name the tool is known by
+	// (ovs-vsctl, not ovs), the rest its arguments; it returns the exit
+	// status.
+	main func(args []string) int
+}
+
+// tools lists the programs this binary implements, in the order "ovs --help"
+// shows them. A tool appears here only once it works.
+var tools = []tool{}
+
+func lookup(name string) *tool {
+	for i := range tools {
+		t := &tools[i]
+		if name == t.name || "ovs-"+name == t.name {
+			return t
+		}
+	}
+	return nil
+}
+
+func toolNames() []string {
+	names := make([]string, len(tools))
+	for i, t := range tools {
+		names[i] = t.name
+	}
+	return names
+}
+
+// Main runs the binary with the full argv and returns the exit status.
+func Main(argv []string) int {
+	base := filepath.Base(argv[0])
+	if t := lookup(base); t != nil && base != "ovs" {
+		return t.main(append([]string{t.name}, argv[1:]...))
+	}
+	args := argv[1:]
+	if len(args) == 1 && args[0] == "--list-tools" {
+		// For the Makefile: which symlinks to make.
+		fmt.Println(strings.Join(toolNames(), "\n"))
+		return 0
+	}
+	if len(args) > 0 && !strings.HasPrefix(args[0], "-") {
+		if t := lookup(args[0]); t != nil {
+			return t.main(append([]string{t.name}, args[1:]...))
+		}
+		switch args[0] {
+		case "help", "completion", "__complete", "__completeNoDesc":
+		default:
+			fmt.Fprintf(os.Stderr, "ovs: unknown tool %q (known tools: %s)\n",
+				args[0], strings.Join(toolNames(), ", "))
+			return 1
+		}
+	}
+	root := newRoot()
+	root.SetArgs(args)
+	if err := root.Execute(); err != nil {
+		return 1
+	}
+	return 0
+}
+
+func newRoot() *cobra.Command {
+	root := &cobra.Command{
+		Use:   "ovs",
+		Short: "Open vSwitch in one binary",
+		Long: version.Product + " is every Open vSwitch tool in one static binary.\n" +
+			"Run a tool as \"ovs TOOL ARGS...\" (\"ovs vsctl show\" or \"ovs ovs-vsctl show\"),\n" +
+			"or through a symlink named after the tool (ovs-vsctl -> ovs).",
+		Version:       version.Version,
+		SilenceUsage:  true,
+		SilenceErrors: false,
+		Args:          cobra.NoArgs,
+		RunE: func(cmd *cobra.Command, args []string) error {
+			return cmd.Help()
+		},
+	}
+	root.SetVersionTemplate(version.Line("ovs") + "\n")
+	for i := range tools {
+		t := &tools[i]
+		sub := &cobra.Command{
+			Use:                t.name + " [ARG...]",
+			Short:              t.short,
+			DisableFlagParsing: true,
+			Run: func(cmd *cobra.Command, args []string) {
+				os.Exit(t.main(append([]string{t.name}, args...)))
+			},
+		}
+		if short := strings.TrimPrefix(t.name, "ovs-"); short != t.name {
+			sub.Aliases = []string{short}
+		}
+		root.AddCommand(sub)
+	}
+	return root
+}
