@@ -225,3 +225,18 @@ func BenchmarkEncode(b *testing.B) {
 		buf = Append(buf[:0], v, 0)
 	}
 }
+
+func TestTrailingTokens(t *testing.T) {
+	cases := []struct{ in, want string }{
+		{"{}x", "line 0, column 3, byte 3: invalid keyword 'x'"},
+		{"{} 5", "line 0, column 4, byte 4: trailing garbage at end of input"},
+		{"[1] 5", "line 0, column 5, byte 5: trailing garbage at end of input"},
+		{`{"a":"\ud800"}`, "line 0, column 12, byte 12: malformed escaped surrogate pair"},
+	}
+	for _, c := range cases {
+		_, err := ParseString(c.in)
+		if err == nil || err.Error() != c.want {
+			t.Errorf("%q: got %v, want %q", c.in, err, c.want)
+		}
+	}
+}

@@ -36,7 +36,19 @@ func Parse(text []byte) (Value, error) {
 	}
 	p.skipSpace()
 	if p.pos < len(p.buf) {
-		return Value{}, p.errAt(p.pos, "trailing garbage at end of input")
+		// OVS lexes the next token before complaining, so a bad word
+		// is reported as such, and the position is where that token
+		// is recognised.
+		c := p.buf[p.pos]
+		if c >= 'a' && c <= 'z' || c >= 'A' && c <= 'Z' {
+			end := p.tokenEnd()
+			switch word := string(p.buf[p.pos:end]); word {
+			case "true", "false", "null":
+			default:
+				return Value{}, p.errAt(end, "invalid keyword '%s'", word)
+			}
+		}
+		return Value{}, p.errAt(p.tokenEnd(), "trailing garbage at end of input")
 	}
 	return v, nil
 }
@@ -192,11 +204,21 @@ func (p *parser) object(depth int) (Value, error) {
 	}
 }
 
-// tokenEnd returns where the token starting at p.pos ends, for locating an
-// error after an unexpected multi-byte token as OVS does.
+// tokenEnd returns where OVS's lexer recognises the token starting at p.pos,
+// for locating an error after an unexpected token as OVS does: the end of a
+// word or number, the closing quote of a string, the byte itself for
+// punctuation.
 func (p *parser) tokenEnd() int {
 	i := p.pos
 	c := p.buf[i]
+	if c == '"' {
+		for i++; i < len(p.buf) && p.buf[i] != '"'; i++ {
+			if p.buf[i] == '\\' {
+				i++
+			}
+		}
+		return min(i, len(p.buf))
+	}
 	if c == '-' || c >= '0' && c <= '9' || c >= 'a' && c <= 'z' || c >= 'A' && c <= 'Z' {
 		for i < len(p.buf) && !isSpace(p.buf[i]) && p.buf[i] != ',' && p.buf[i] != ']' && p.buf[i] != '}' && p.buf[i] != ':' && p.buf[i] != '[' && p.buf[i] != '{' && p.buf[i] != '"' {
 			i++
@@ -422,14 +444,14 @@ func decodeUnicodeEscape(b []byte) (rune, int, string) {
 	}
 	if utf16.IsSurrogate(r) {
 		if r >= 0xdc00 || len(b) < 10 || b[4] != '\\' || b[5] != 'u' {
-			return 0, 0, "unpaired surrogate in \\u escape"
+			return 0, 0, "malformed escaped surrogate pair"
 		}
 		lo, ok := hex4(b[6:])
 		if !ok {
 			return 0, 0, "malformed \\u escape"
 		}
 		if lo < 0xdc00 || lo > 0xdfff {
-			return 0, 0, "unpaired surrogate in \\u escape"
+			return 0, 0, "malformed escaped surrogate pair"
 		}
 		return utf16.DecodeRune(r, lo), 10, ""
 	}
