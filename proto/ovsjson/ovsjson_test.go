@@ -3,6 +3,7 @@ package ovsjson
 import (
 	"bytes"
 	"errors"
+	"fmt"
 	"io"
 	"strings"
 	"testing"
@@ -238,5 +239,25 @@ func TestTrailingTokens(t *testing.T) {
 		if err == nil || err.Error() != c.want {
 			t.Errorf("%q: got %v, want %q", c.in, err, c.want)
 		}
+	}
+}
+
+func TestDuplicateMembers(t *testing.T) {
+	v, err := ParseString(`{"a":1,"b":2,"a":3}`)
+	if err != nil || len(v.O) != 2 || v.O[0].Value.I != 3 {
+		t.Fatalf("got %v %v", v, err)
+	}
+	var sb strings.Builder
+	sb.WriteString("{")
+	for i := 0; i < 40; i++ {
+		fmt.Fprintf(&sb, `"k%d":%d,`, i%30, i)
+	}
+	sb.WriteString(`"z":0}`)
+	v, err = ParseString(sb.String())
+	if err != nil || len(v.O) != 31 {
+		t.Fatalf("large: %d members, %v", len(v.O), err)
+	}
+	if x, _ := v.Get("k5"); x.I != 35 {
+		t.Errorf("k5 = %v", x)
 	}
 }

@@ -157,6 +157,7 @@ func (p *parser) object(depth int) (Value, error) {
 	p.pos++ // '{'
 	p.skipSpace()
 	members := []Member{}
+	var index map[string]int // built only for large objects
 	if p.pos < len(p.buf) && p.buf[p.pos] == '}' {
 		p.pos++
 		return Value{Kind: Object, O: members}, nil
@@ -187,7 +188,20 @@ func (p *parser) object(depth int) (Value, error) {
 		if err != nil {
 			return Value{}, err
 		}
-		members = append(members, Member{Key: key, Value: v})
+		// A repeated name replaces the earlier value, as in OVS.
+		if i, dup := memberIndex(members, index, key); dup {
+			members[i].Value = v
+		} else {
+			members = append(members, Member{Key: key, Value: v})
+			if index != nil {
+				index[key] = len(members) - 1
+			} else if len(members) == indexThreshold {
+				index = make(map[string]int, 2*indexThreshold)
+				for j, m := range members {
+					index[m.Key] = j
+				}
+			}
+		}
 		p.skipSpace()
 		if p.pos >= len(p.buf) {
 			return Value{}, p.errAt(p.pos, "unexpected end of input")
@@ -456,4 +470,21 @@ func decodeUnicodeEscape(b []byte) (rune, int, string) {
 		return utf16.DecodeRune(r, lo), 10, ""
 	}
 	return r, 4, ""
+}
+
+// indexThreshold is the object size from which duplicate-name checks use a
+// map instead of a linear scan.
+const indexThreshold = 16
+
+func memberIndex(members []Member, index map[string]int, key string) (int, bool) {
+	if index != nil {
+		i, ok := index[key]
+		return i, ok
+	}
+	for i := range members {
+		if members[i].Key == key {
+			return i, true
+		}
+	}
+	return 0, false
 }
