@@ -15,6 +15,7 @@ import (
 
 	"github.com/spf13/cobra"
 
+	"github.com/govs/ovs/commands/appctl"
 	"github.com/govs/ovs/internal/version"
 )
 
@@ -30,7 +31,9 @@ type tool struct {
 
 // tools lists the programs this binary implements, in the order "ovs --help"
 // shows them. A tool appears here only once it works.
-var tools = []tool{}
+var tools = []tool{
+	{"ovs-appctl", "Query and control running Open vSwitch daemons", appctl.Main},
+}
 
 func lookup(name string) *tool {
 	for i := range tools {
