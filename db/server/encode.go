@@ -1,0 +1,151 @@
+package server
+
+import (
+	"slices"
+	"strconv"
+	"strings"
+
+	"github.com/govs/ovs/db/ovsdb"
+	"github.com/govs/ovs/proto/ovsjson"
+)
+
+// These appenders write OVSDB values straight into a byte slice in the
+// RFC 7047 forms that ovsdb.Datum.ToJSON builds as trees. Monitor updates
+// and initial dumps are the server's bulk output; building a Value tree per
+// row only to flatten it again would double the allocations.
+
+func appendAtom(dst []byte, t ovsdb.AtomicType, a ovsdb.Atom) []byte {
+	switch t {
+	case ovsdb.TypeInteger:
+		return strconv.AppendInt(dst, a.Int(), 10)
+	case ovsdb.TypeReal:
+		return ovsjson.AppendReal(dst, a.Float())
+	case ovsdb.TypeBoolean:
+		if a.Bool() {
+			return append(dst, "true"...)
+		}
+		return append(dst, "false"...)
+	case ovsdb.TypeString:
+		return ovsjson.AppendString(dst, a.Str())
+	case ovsdb.TypeUUID:
+		dst = append(dst, `["uuid","`...)
+		dst = appendUUID(dst, a.UUID())
+		return append(dst, `"]`...)
+	}
+	return append(dst, "null"...)
+}
+
+func appendUUID(dst []byte, u ovsdb.UUID) []byte {
+	const hex = "0123456789abcdef"
+	for i, c := range u {
+		if i == 4 || i == 6 || i == 8 || i == 10 {
+			dst = append(dst, '-')
+		}
+		dst = append(dst, hex[c>>4], hex[c&15])
+	}
+	return dst
+}
+
+// appendDatum writes d as ovsdb.Datum.ToJSON would: a map as
+// ["map",[[k,v],...]], a one-element set as the bare atom, any other set as
+// ["set",[...]].
+func appendDatum(dst []byte, t *ovsdb.Type, d *ovsdb.Datum) []byte {
+	if t.IsMap() {
+		dst = append(dst, `["map",[`...)
+		for i := range d.Keys {
+			if i > 0 {
+				dst = append(dst, ',')
+			}
+			dst = append(dst, '[')
+			dst = appendAtom(dst, t.Key.Type, d.Keys[i])
+			dst = append(dst, ',')
+			dst = appendAtom(dst, t.Value.Type, d.Values[i])
+			dst = append(dst, ']')
+		}
+		return append(dst, "]]"...)
+	}
+	if len(d.Keys) == 1 {
+		return appendAtom(dst, t.Key.Type, d.Keys[0])
+	}
+	dst = append(dst, `["set",[`...)
+	for i := range d.Keys {
+		if i > 0 {
+			dst = append(dst, ',')
+		}
+		dst = appendAtom(dst, t.Key.Type, d.Keys[i])
+	}
+	return append(dst, "]]"...)
+}
+
+// isDefaultDatum reports whether d is the default value of type t, which
+// update2 "initial" and "insert" rows leave out.
+func isDefaultDatum(t *ovsdb.Type, d *ovsdb.Datum) bool {
+	if t.Min == 0 {
+		return len(d.Keys) == 0
+	}
+	var zero ovsdb.Atom
+	if len(d.Keys) != 1 || !ovsdb.AtomsEqual(t.Key.Type, d.Keys[0], zero) {
+		return false
+	}
+	return !t.IsMap() || ovsdb.AtomsEqual(t.Value.Type, d.Values[0], zero)
+}
+
+// appendMember writes `"name":` after a comma if the object already has a
+// member.
+func appendKey(dst []byte, first *bool, name string) []byte {
+	if !*first {
+		dst = append(dst, ',')
+	}
+	*first = false
+	dst = ovsjson.AppendString(dst, name)
+	return append(dst, ':')
+}
+
+// jsonKey returns a text that is equal for two JSON values exactly when
+// OVS's json_equal considers them equal, for using monitor and request ids
+// as map keys: the sorted compact encoding, except that a real is marked so
+// that 1.0 and 1 differ.
+func jsonKey(v ovsjson.Value) string {
+	if v.Kind == ovsjson.String {
+		return "s" + v.S
+	}
+	return string(appendJSONKey([]byte{0}, v))
+}
+
+func appendJSONKey(dst []byte, v ovsjson.Value) []byte {
+	switch v.Kind {
+	case ovsjson.Real:
+		dst = append(dst, "#r"...)
+		return strconv.AppendFloat(dst, v.F, 'g', -1, 64)
+	case ovsjson.Array:
+		dst = append(dst, '[')
+		for i := range v.A {
+			if i > 0 {
+				dst = append(dst, ',')
+			}
+			dst = appendJSONKey(dst, v.A[i])
+		}
+		return append(dst, ']')
+	case ovsjson.Object:
+		// OVS objects are hash maps: member order does not matter and
+		// the last of several members with one name wins.
+		members := make([]ovsjson.Member, 0, len(v.O))
+		for i := len(v.O) - 1; i >= 0; i-- {
+			if !slices.ContainsFunc(members, func(m ovsjson.Member) bool { return m.Key == v.O[i].Key }) {
+				members = append(members, v.O[i])
+			}
+		}
+		slices.SortFunc(members, func(a, b ovsjson.Member) int { return strings.Compare(a.Key, b.Key) })
+		dst = append(dst, '{')
+		for i := range members {
+			if i > 0 {
+				dst = append(dst, ',')
+			}
+			dst = ovsjson.AppendString(dst, members[i].Key)
+			dst = append(dst, ':')
+			dst = appendJSONKey(dst, members[i].Value)
+		}
+		return append(dst, '}')
+	}
+	return ovsjson.Append(dst, v, 0)
+}
