@@ -16,6 +16,7 @@ import (
 	"github.com/spf13/cobra"
 
 	"github.com/govs/ovs/commands/appctl"
+	"github.com/govs/ovs/commands/ovsdbtool"
 	"github.com/govs/ovs/internal/version"
 )
 
@@ -32,6 +33,7 @@ type tool struct {
 // tools lists the programs this binary implements, in the order "ovs --help"
 // shows them. A tool appears here only once it works.
 var tools = []tool{
+	{"ovsdb-tool", "Create, upgrade, compact and query OVSDB database files", ovsdbtool.Main},
 	{"ovs-appctl", "Query and control running Open vSwitch daemons", appctl.Main},
 }
 

@@ -1,0 +1,211 @@
+package ovsdbtool
+
+import (
+	"errors"
+	"io"
+	"strings"
+
+	"github.com/govs/ovs/db/database"
+	"github.com/govs/ovs/db/ovsdb"
+	"github.com/govs/ovs/db/storage"
+	"github.com/govs/ovs/proto/ovsjson"
+)
+
+// dbFile is a database file read into memory.
+type dbFile struct {
+	log    *storage.Log
+	schema *ovsdb.Schema // the schema the file starts with
+	db     *database.Database
+	// applied counts the transaction records replayed. If stopped, the
+	// record after them parsed but failed as a transaction, and it and
+	// everything after it are not part of the database.
+	applied int
+	stopped bool
+	stopErr error // why the replay stopped
+	// end is where the database's records end in the file: where a write
+	// would go, after cutting off what follows.
+	end int64
+}
+
+// loadDB opens the database file at path in mode and replays its log into
+// a database. With target set, the log is replayed under that schema
+// instead of its own, ignoring the tables and columns target lacks: that
+// is OVS's conversion. A torn tail is an error, as it is for every
+// ovsdb-tool command that loads a database. On success the log stays open
+// (for ReadWrite, with its lock); the caller closes it.
+func loadDB(path string, mode storage.Mode, target *ovsdb.Schema) (*dbFile, error) {
+	l, err := storage.Open(path, mode)
+	if err != nil {
+		return nil, err
+	}
+	f, err := replay(l, target)
+	if err != nil {
+		l.Close()
+		return nil, err
+	}
+	return f, nil
+}
+
+func replay(l *storage.Log, target *ovsdb.Schema) (*dbFile, error) {
+	schema, err := readSchemaRecord(l)
+	if err != nil {
+		return nil, err
+	}
+	f := &dbFile{log: l, schema: schema}
+	s := schema
+	if target != nil {
+		s = target
+	}
+	f.db = database.New(s)
+	for {
+		f.end = l.Offset()
+		rec, err := l.ReadRecord()
+		if err == io.EOF {
+			if err := l.TailError(); err != nil {
+				return nil, err
+			}
+			return f, nil
+		}
+		if err != nil {
+			return nil, err
+		}
+		if target != nil {
+			rec = projectRecord(rec, target)
+		}
+		if err := applyRecord(f.db, rec); err != nil {
+			if isTransactionError(err) {
+				f.stopped, f.stopErr = true, err
+				return f, nil
+			}
+			return nil, err
+		}
+		f.applied++
+	}
+}
+
+// applyRecord replays one record. When the record is bad, the error is the
+// one OVS reports: OVS checks members in its hash-table order (see
+// hashOrder), so the first problem it meets may not be the first in the
+// text, and a "_date" that is not an integer is to it a table that does not
+// exist.
+func applyRecord(db *database.Database, rec ovsjson.Value) error {
+	if d, ok := rec.Get("_date"); ok && d.Kind == ovsjson.Real {
+		return badDate(db, rec)
+	}
+	err := db.ApplyFileRecord(rec)
+	if err == nil || isTransactionError(err) {
+		return err
+	}
+	// A failed record leaves the database as it was, so it can be tried
+	// again in OVS's order to find the error OVS would report.
+	if err2 := db.ApplyFileRecord(hashOrdered(rec, 0)); err2 != nil {
+		return err2
+	}
+	return nil
+}
+
+// badDate reports a record whose "_date" is not an integer, unless OVS would
+// have found another problem first, in the members it checks before.
+func badDate(db *database.Database, rec ovsjson.Value) error {
+	ordered := hashOrdered(rec, 0)
+	var before []ovsjson.Member
+	for _, m := range ordered.O {
+		if m.Key == "_date" {
+			break
+		}
+		before = append(before, m)
+	}
+	if v, ok := rec.Get("_is_diff"); ok {
+		before = append(before, ovsjson.M("_is_diff", v))
+	}
+	// The load fails either way, so what this applies does not matter.
+	if err := db.ApplyFileRecord(ovsjson.Value{Kind: ovsjson.Object, O: before}); err != nil && !isTransactionError(err) {
+		return err
+	}
+	return &ovsdb.Error{Tag: "unknown table", Details: "No table named _date.", Syntax: rec.String()}
+}
+
+// hashOrdered returns a record with the members of the record, of its tables
+// and of their rows in the order OVS visits them.
+func hashOrdered(v ovsjson.Value, depth int) ovsjson.Value {
+	if v.Kind != ovsjson.Object || depth > 2 {
+		return v
+	}
+	keys := make([]string, len(v.O))
+	for i := range v.O {
+		keys[i] = v.O[i].Key
+	}
+	var scratch hashScratch
+	out := make([]ovsjson.Member, 0, len(v.O))
+	for _, i := range hashOrder(keys, &scratch) {
+		m := v.O[i]
+		m.Value = hashOrdered(m.Value, depth+1)
+		out = append(out, m)
+	}
+	return ovsjson.Value{Kind: ovsjson.Object, O: out}
+}
+
+// isTransactionError tells the errors a record gets as a transaction, once
+// parsed (references, indexes, row limits), from errors in the record
+// itself. OVS ends the log quietly at the former and fails on the latter.
+func isTransactionError(err error) bool {
+	var e *ovsdb.Error
+	if !errors.As(err, &e) {
+		return false
+	}
+	switch e.Tag {
+	case ovsdb.ErrReferentialIntegrity:
+		return true
+	case ovsdb.ErrConstraint:
+		for _, p := range []string{"transaction causes", "Transaction causes", "Weak reference column", "Deletion of "} {
+			if strings.HasPrefix(e.Details, p) {
+				return true
+			}
+		}
+	}
+	return false
+}
+
+// projectRecord drops from a transaction record the tables and columns that
+// schema does not have, as OVS's conversion ignores them. To OVS a "_date"
+// that is not an integer, or an "_is_diff" that is not a boolean, is a table
+// too, and so it goes as well. Malformed tables and rows are kept, for the
+// replay to judge.
+func projectRecord(rec ovsjson.Value, schema *ovsdb.Schema) ovsjson.Value {
+	if rec.Kind != ovsjson.Object {
+		return rec
+	}
+	out := make([]ovsjson.Member, 0, len(rec.O))
+	for _, m := range rec.O {
+		switch {
+		case m.Key == "_comment",
+			m.Key == "_date" && m.Value.Kind == ovsjson.Integer,
+			m.Key == "_is_diff" && m.Value.IsBool():
+			out = append(out, m)
+			continue
+		}
+		ts := schema.Tables[m.Key]
+		if ts == nil {
+			continue
+		}
+		if m.Value.Kind == ovsjson.Object {
+			rows := make([]ovsjson.Member, len(m.Value.O))
+			for i, r := range m.Value.O {
+				rows[i] = r
+				if r.Value.Kind != ovsjson.Object {
+					continue
+				}
+				cols := make([]ovsjson.Member, 0, len(r.Value.O))
+				for _, c := range r.Value.O {
+					if _, ok := ts.Columns[c.Key]; ok {
+						cols = append(cols, c)
+					}
+				}
+				rows[i].Value = ovsjson.Value{Kind: ovsjson.Object, O: cols}
+			}
+			m.Value = ovsjson.Value{Kind: ovsjson.Object, O: rows}
+		}
+		out = append(out, m)
+	}
+	return ovsjson.Value{Kind: ovsjson.Object, O: out}
+}
