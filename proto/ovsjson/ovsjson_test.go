@@ -261,3 +261,50 @@ func TestDuplicateMembers(t *testing.T) {
 		t.Errorf("k5 = %v", x)
 	}
 }
+
+// More positions and texts captured from the real OVS 3.1 parser.
+func TestParseErrorsOVS(t *testing.T) {
+	cases := []struct{ in, want string }{
+		{"[tRue]", "line 0, column 5, byte 5: invalid keyword 'tRue'"},
+		{"[Nul]", "line 0, column 1, byte 1: invalid character 'N'"},
+		{"5", "line 0, column 1, byte 1: syntax error at beginning of input"},
+		{`"x"`, "line 0, column 2, byte 2: syntax error at beginning of input"},
+		{"true", "line 0, column 4, byte 4: syntax error at beginning of input"},
+		{"[1,2", "line 0, column 5, byte 5: unexpected end of input"},
+		{"[1,tru", "line 0, column 6, byte 6: invalid keyword 'tru'"},
+		{"[@]", "line 0, column 1, byte 1: invalid character '@'"},
+		{"[1 @]", "line 0, column 3, byte 3: invalid character '@'"},
+		{`{"a":1 "b":2}`, "line 0, column 9, byte 9: syntax error expecting '}' or ','"},
+		{`{"a" "b"}`, "line 0, column 7, byte 7: syntax error parsing object expecting ':'"},
+		{"[1:2]", "line 0, column 2, byte 2: syntax error expecting ']' or ','"},
+		{`{"a":1]`, "line 0, column 6, byte 6: syntax error expecting '}' or ','"},
+		{`["a" 1]`, "line 0, column 6, byte 6: syntax error expecting ']' or ','"},
+		{`{"a":}`, "line 0, column 5, byte 5: syntax error expecting value"},
+		{"[,]", "line 0, column 1, byte 1: syntax error expecting value"},
+		{"{,}", "line 0, column 1, byte 1: syntax error parsing object expecting string"},
+		{"]", "line 0, column 0, byte 0: syntax error at beginning of input"},
+		{"[1,]", "line 0, column 3, byte 3: syntax error expecting value"},
+		{`{"a":1,"b"}`, "line 0, column 10, byte 10: syntax error parsing object expecting ':'"},
+		{"[-a]", "line 0, column 2, byte 2: '-' must be followed by digit"},
+		{"[1e]", "line 0, column 3, byte 3: exponent must contain at least one digit"},
+		{"[1e+]", "line 0, column 4, byte 4: exponent must contain at least one digit"},
+		{"{bad", "line 0, column 4, byte 4: invalid keyword 'bad'"},
+		{"{1:2}", "line 0, column 2, byte 2: syntax error parsing object expecting string"},
+		{"[.5]", "line 0, column 1, byte 1: invalid character '.'"},
+		{"[0x5]", "line 0, column 3, byte 3: invalid keyword 'x'"},
+		{"[NaN]", "line 0, column 1, byte 1: invalid character 'N'"},
+		{`["\u12"]`, "line 0, column 6, byte 6: quoted string ends within \\u escape"},
+	}
+	for _, c := range cases {
+		_, err := ParseDocument([]byte(c.in))
+		if err == nil || err.Error() != c.want {
+			t.Errorf("%q: got %v, want %q", c.in, err, c.want)
+		}
+	}
+	if v, err := ParseString("5"); err != nil || v.I != 5 {
+		t.Errorf("Parse of a scalar: %v %v", v, err)
+	}
+	if v, err := ParseString(`["\uDC00"]`); err != nil || v.A[0].S != "\ufffd" {
+		t.Errorf("lone low surrogate: %v %v", v, err)
+	}
+}

@@ -22,13 +22,25 @@ func (e *SyntaxError) Error() string {
 	return fmt.Sprintf("line %d, column %d, byte %d: %s", e.Line, e.Column, e.Byte, e.Msg)
 }
 
-// Parse parses exactly one JSON value from text. Surrounding white space is
-// allowed; anything else after the value is "trailing garbage".
-func Parse(text []byte) (Value, error) {
+// Parse parses exactly one JSON value of any kind from text. Surrounding
+// white space is allowed; anything else after the value is "trailing
+// garbage". OVS's own readers of JSON text accept only an object or an
+// array at the top: ParseDocument is that rule.
+func Parse(text []byte) (Value, error) { return parse(text, false) }
+
+// ParseDocument is Parse with OVS's rule for JSON text from files and
+// command lines: the value must be an object or an array, and a scalar is
+// "syntax error at beginning of input", placed where OVS places it.
+func ParseDocument(text []byte) (Value, error) { return parse(text, true) }
+
+func parse(text []byte, document bool) (Value, error) {
 	p := parser{buf: text}
 	p.skipSpace()
 	if p.pos >= len(p.buf) {
 		return Value{}, p.errAt(p.pos, "empty input stream")
+	}
+	if c := p.buf[p.pos]; document && c != '{' && c != '[' {
+		return Value{}, p.unexpected("syntax error at beginning of input")
 	}
 	v, err := p.value(0)
 	if err != nil {
@@ -36,19 +48,7 @@ func Parse(text []byte) (Value, error) {
 	}
 	p.skipSpace()
 	if p.pos < len(p.buf) {
-		// OVS lexes the next token before complaining, so a bad word
-		// is reported as such, and the position is where that token
-		// is recognised.
-		c := p.buf[p.pos]
-		if c >= 'a' && c <= 'z' || c >= 'A' && c <= 'Z' {
-			end := p.tokenEnd()
-			switch word := string(p.buf[p.pos:end]); word {
-			case "true", "false", "null":
-			default:
-				return Value{}, p.errAt(end, "invalid keyword '%s'", word)
-			}
-		}
-		return Value{}, p.errAt(p.tokenEnd(), "trailing garbage at end of input")
+		return Value{}, p.unexpected("trailing garbage at end of input")
 	}
 	return v, nil
 }
@@ -59,6 +59,10 @@ func ParseString(text string) (Value, error) { return Parse([]byte(text)) }
 type parser struct {
 	buf []byte
 	pos int
+	// eofBump is set when a number or keyword ran to the end of the
+	// input: OVS's lexer needs one more (virtual) byte to end such a
+	// token, so an "unexpected end of input" after it is one byte later.
+	eofBump bool
 }
 
 func (p *parser) errAt(pos int, format string, args ...any) error {
@@ -71,10 +75,15 @@ func (p *parser) errAt(pos int, format string, args ...any) error {
 			col++
 		}
 	}
+	if pos > len(p.buf) {
+		col += pos - len(p.buf)
+	}
 	return &SyntaxError{Line: line, Column: col, Byte: pos, Msg: fmt.Sprintf(format, args...)}
 }
 
 func isSpace(c byte) bool { return c == ' ' || c == '\t' || c == '\n' || c == '\r' }
+
+func isLetter(c byte) bool { return c >= 'a' && c <= 'z' || c >= 'A' && c <= 'Z' }
 
 func (p *parser) skipSpace() {
 	for p.pos < len(p.buf) && isSpace(p.buf[p.pos]) {
@@ -82,9 +91,56 @@ func (p *parser) skipSpace() {
 	}
 }
 
+// unexpected reports that the token at p.pos is not what the grammar wants,
+// the way OVS's token-driven parser does: the token is lexed first (so a bad
+// keyword, number or string is reported as such), and the error is placed
+// where the lexer finished the token.
+func (p *parser) unexpected(msg string) error {
+	p.skipSpace()
+	if p.pos >= len(p.buf) {
+		pos := p.pos
+		if p.eofBump {
+			pos++
+		}
+		return p.errAt(pos, "unexpected end of input")
+	}
+	switch c := p.buf[p.pos]; {
+	case c >= 'a' && c <= 'z':
+		end := p.wordEnd()
+		switch word := string(p.buf[p.pos:end]); word {
+		case "true", "false", "null":
+			return p.errAt(end, "%s", msg)
+		default:
+			return p.errAt(end, "invalid keyword '%s'", word)
+		}
+	case c == '-' || c >= '0' && c <= '9':
+		if _, err := p.number(); err != nil {
+			return err
+		}
+		return p.errAt(p.pos, "%s", msg)
+	case c == '"':
+		if _, err := p.str(); err != nil {
+			return err
+		}
+		return p.errAt(p.pos-1, "%s", msg)
+	case c == '{' || c == '}' || c == '[' || c == ']' || c == ',' || c == ':':
+		return p.errAt(p.pos, "%s", msg)
+	default:
+		return p.errAt(p.pos, "invalid character '%c'", c)
+	}
+}
+
+func (p *parser) wordEnd() int {
+	i := p.pos
+	for i < len(p.buf) && isLetter(p.buf[i]) {
+		i++
+	}
+	return i
+}
+
 func (p *parser) value(depth int) (Value, error) {
 	if p.pos >= len(p.buf) {
-		return Value{}, p.errAt(p.pos, "unexpected end of input")
+		return Value{}, p.unexpected("")
 	}
 	switch c := p.buf[p.pos]; {
 	case c == '{':
@@ -95,12 +151,13 @@ func (p *parser) value(depth int) (Value, error) {
 		s, err := p.str()
 		return Value{Kind: String, S: s}, err
 	case c == '-' || (c >= '0' && c <= '9'):
-		return p.number()
-	case c >= 'a' && c <= 'z' || c >= 'A' && c <= 'Z':
+		v, err := p.number()
+		p.eofBump = p.pos == len(p.buf)
+		return v, err
+	case c >= 'a' && c <= 'z':
 		start := p.pos
-		for p.pos < len(p.buf) && (p.buf[p.pos] >= 'a' && p.buf[p.pos] <= 'z' || p.buf[p.pos] >= 'A' && p.buf[p.pos] <= 'Z' || p.buf[p.pos] >= '0' && p.buf[p.pos] <= '9') {
-			p.pos++
-		}
+		p.pos = p.wordEnd()
+		p.eofBump = p.pos == len(p.buf)
 		switch word := string(p.buf[start:p.pos]); word {
 		case "true":
 			return Value{Kind: True}, nil
@@ -112,7 +169,7 @@ func (p *parser) value(depth int) (Value, error) {
 			return Value{}, p.errAt(p.pos, "invalid keyword '%s'", word)
 		}
 	default:
-		return Value{}, p.errAt(p.pos, "syntax error expecting value")
+		return Value{}, p.unexpected("syntax error expecting value")
 	}
 }
 
@@ -135,18 +192,15 @@ func (p *parser) array(depth int) (Value, error) {
 		}
 		elems = append(elems, v)
 		p.skipSpace()
-		if p.pos >= len(p.buf) {
-			return Value{}, p.errAt(p.pos, "unexpected end of input")
-		}
-		switch p.buf[p.pos] {
-		case ',':
+		if p.pos < len(p.buf) && p.buf[p.pos] == ',' {
 			p.pos++
-		case ']':
+			continue
+		}
+		if p.pos < len(p.buf) && p.buf[p.pos] == ']' {
 			p.pos++
 			return Value{Kind: Array, A: elems}, nil
-		default:
-			return Value{}, p.errAt(p.tokenEnd(), "syntax error expecting ']' or ','")
 		}
+		return Value{}, p.unexpected("syntax error expecting ']' or ','")
 	}
 }
 
@@ -164,23 +218,16 @@ func (p *parser) object(depth int) (Value, error) {
 	}
 	for {
 		p.skipSpace()
-		if p.pos >= len(p.buf) {
-			return Value{}, p.errAt(p.pos, "unexpected end of input")
-		}
-		if p.buf[p.pos] != '"' {
-			return Value{}, p.errAt(p.pos, "syntax error parsing object expecting string")
+		if p.pos >= len(p.buf) || p.buf[p.pos] != '"' {
+			return Value{}, p.unexpected("syntax error parsing object expecting string")
 		}
 		key, err := p.str()
 		if err != nil {
 			return Value{}, err
 		}
 		p.skipSpace()
-		if p.pos >= len(p.buf) {
-			return Value{}, p.errAt(p.pos, "unexpected end of input")
-		}
-		if p.buf[p.pos] != ':' {
-			end := p.tokenEnd()
-			return Value{}, p.errAt(end, "syntax error parsing object expecting ':'")
+		if p.pos >= len(p.buf) || p.buf[p.pos] != ':' {
+			return Value{}, p.unexpected("syntax error parsing object expecting ':'")
 		}
 		p.pos++
 		p.skipSpace()
@@ -203,42 +250,16 @@ func (p *parser) object(depth int) (Value, error) {
 			}
 		}
 		p.skipSpace()
-		if p.pos >= len(p.buf) {
-			return Value{}, p.errAt(p.pos, "unexpected end of input")
-		}
-		switch p.buf[p.pos] {
-		case ',':
+		if p.pos < len(p.buf) && p.buf[p.pos] == ',' {
 			p.pos++
-		case '}':
+			continue
+		}
+		if p.pos < len(p.buf) && p.buf[p.pos] == '}' {
 			p.pos++
 			return Value{Kind: Object, O: members}, nil
-		default:
-			return Value{}, p.errAt(p.tokenEnd(), "syntax error parsing object expecting '}' or ','")
 		}
+		return Value{}, p.unexpected("syntax error expecting '}' or ','")
 	}
-}
-
-// tokenEnd returns where OVS's lexer recognises the token starting at p.pos,
-// for locating an error after an unexpected token as OVS does: the end of a
-// word or number, the closing quote of a string, the byte itself for
-// punctuation.
-func (p *parser) tokenEnd() int {
-	i := p.pos
-	c := p.buf[i]
-	if c == '"' {
-		for i++; i < len(p.buf) && p.buf[i] != '"'; i++ {
-			if p.buf[i] == '\\' {
-				i++
-			}
-		}
-		return min(i, len(p.buf))
-	}
-	if c == '-' || c >= '0' && c <= '9' || c >= 'a' && c <= 'z' || c >= 'A' && c <= 'Z' {
-		for i < len(p.buf) && !isSpace(p.buf[i]) && p.buf[i] != ',' && p.buf[i] != ']' && p.buf[i] != '}' && p.buf[i] != ':' && p.buf[i] != '[' && p.buf[i] != '{' && p.buf[i] != '"' {
-			i++
-		}
-	}
-	return i
 }
 
 func (p *parser) number() (Value, error) {
@@ -300,10 +321,6 @@ func (p *parser) number() (Value, error) {
 			exp = -exp
 		}
 		pow10 += exp
-	}
-	if i < len(p.buf) && (p.buf[i] >= 'a' && p.buf[i] <= 'z' || p.buf[i] >= 'A' && p.buf[i] <= 'Z' || p.buf[i] == '.') {
-		p.pos = i
-		return Value{}, p.errAt(i, "syntax error in number")
 	}
 	p.pos = i
 	// OVS's rule: a number whose value is an integer that fits in 64
@@ -449,6 +466,9 @@ func hex4(b []byte) (rune, bool) {
 // decodeUnicodeEscape decodes the XXXX (and a following \uXXXX low
 // surrogate) after "\u". It returns the rune and how many bytes it used.
 func decodeUnicodeEscape(b []byte) (rune, int, string) {
+	if len(b) < 4 {
+		return 0, 0, "quoted string ends within \\u escape"
+	}
 	r, ok := hex4(b)
 	if !ok {
 		return 0, 0, "malformed \\u escape"
@@ -456,8 +476,13 @@ func decodeUnicodeEscape(b []byte) (rune, int, string) {
 	if r == 0 {
 		return 0, 0, "null bytes not supported in quoted strings"
 	}
+	if r >= 0xdc00 && r <= 0xdfff {
+		// OVS passes a lone low surrogate through; it cannot be
+		// valid UTF-8, so it becomes U+FFFD here.
+		return utf8.RuneError, 4, ""
+	}
 	if utf16.IsSurrogate(r) {
-		if r >= 0xdc00 || len(b) < 10 || b[4] != '\\' || b[5] != 'u' {
+		if len(b) < 10 || b[4] != '\\' || b[5] != 'u' {
 			return 0, 0, "malformed escaped surrogate pair"
 		}
 		lo, ok := hex4(b[6:])
