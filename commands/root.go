@@ -14,9 +14,14 @@ import (
 	"strings"
 
 	"github.com/spf13/cobra"
+	"golang.org/x/sys/unix"
 
 	"github.com/govs/ovs/commands/appctl"
+	"github.com/govs/ovs/commands/ovsdbclient"
+	"github.com/govs/ovs/commands/ovsdbserver"
 	"github.com/govs/ovs/commands/ovsdbtool"
+	"github.com/govs/ovs/commands/shell"
+	"github.com/govs/ovs/commands/vsctl"
 	"github.com/govs/ovs/internal/version"
 )
 
@@ -33,7 +38,10 @@ type tool struct {
 // tools lists the programs this binary implements, in the order "ovs --help"
 // shows them. A tool appears here only once it works.
 var tools = []tool{
+	{"ovsdb-server", "Serve OVSDB databases over JSON-RPC (RFC 7047)", ovsdbserver.Main},
 	{"ovsdb-tool", "Create, upgrade, compact and query OVSDB database files", ovsdbtool.Main},
+	{"ovsdb-client", "Query, monitor and back up OVSDB databases over JSON-RPC", ovsdbclient.Main},
+	{"ovs-vsctl", "Configure Open vSwitch through its database", vsctl.Main},
 	{"ovs-appctl", "Query and control running Open vSwitch daemons", appctl.Main},
 }
 
@@ -67,12 +75,18 @@ func Main(argv []string) int {
 		fmt.Println(strings.Join(toolNames(), "\n"))
 		return 0
 	}
+	if len(args) == 0 && isTerminal(os.Stdin) && isTerminal(os.Stdout) {
+		return runShell(nil)
+	}
+	if len(args) > 0 && args[0] == "shell" {
+		return runShell(args[1:])
+	}
 	if len(args) > 0 && !strings.HasPrefix(args[0], "-") {
 		if t := lookup(args[0]); t != nil {
 			return t.main(append([]string{t.name}, args[1:]...))
 		}
 		switch args[0] {
-		case "help", "completion", "__complete", "__completeNoDesc":
+		case "help", "completion", "__complete", "__completeNoDesc", "shell":
 		default:
 			fmt.Fprintf(os.Stderr, "ovs: unknown tool %q (known tools: %s)\n",
 				args[0], strings.Join(toolNames(), ", "))
@@ -103,6 +117,14 @@ func newRoot() *cobra.Command {
 		},
 	}
 	root.SetVersionTemplate(version.Line("ovs") + "\n")
+	root.AddCommand(&cobra.Command{
+		Use:                "shell [--db=SERVER]",
+		Short:              "Interactive shell running any tool's commands (also: ovs alone on a terminal)",
+		DisableFlagParsing: true,
+		Run: func(cmd *cobra.Command, args []string) {
+			os.Exit(runShell(args))
+		},
+	})
 	for i := range tools {
 		t := &tools[i]
 		sub := &cobra.Command{
@@ -119,4 +141,18 @@ func newRoot() *cobra.Command {
 		root.AddCommand(sub)
 	}
 	return root
+}
+
+// runShell starts the interactive shell with every tool of the binary.
+func runShell(args []string) int {
+	list := make([]shell.Tool, len(tools))
+	for i, t := range tools {
+		list[i] = shell.Tool{Name: t.name, Main: t.main}
+	}
+	return shell.Main(append([]string{"ovs shell"}, args...), list)
+}
+
+func isTerminal(f *os.File) bool {
+	_, err := unix.IoctlGetTermios(int(f.Fd()), unix.TCGETS)
+	return err == nil
 }

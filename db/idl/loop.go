@@ -345,7 +345,7 @@ func (idl *IDL) onSchemaReply(m *jsonrpc.Message) {
 	if m.Type == jsonrpc.Error {
 		err = fmt.Errorf("%s", rpcErrorText(m.Error))
 	} else {
-		schema, err = ovsdb.ParseSchema(m.Result)
+		schema, err = idl.serverSchemaFrom(m.Result)
 	}
 	idl.lmu.Lock()
 	defer idl.lmu.Unlock()
