@@ -16,7 +16,7 @@ LDFLAGS  := -s -w -X $(PKG)/internal/version.Version=$(VERSION) -X $(PKG)/intern
 
 export CGO_ENABLED := 0
 
-.PHONY: all build test vet unit bench fuzz install clean deps
+.PHONY: all build test vet unit bench fuzz install clean deps man
 
 all: build
 
@@ -45,8 +45,12 @@ fuzz:
 	  done; \
 	done
 
-install: build
-	install -d $(DESTDIR)$(PREFIX)/bin $(DESTDIR)$(PREFIX)/share/openvswitch/scripts
+man: build
+	bin/ovs man bin/man
+
+install: build man
+	install -d $(DESTDIR)$(PREFIX)/bin $(DESTDIR)$(PREFIX)/share/openvswitch/scripts $(DESTDIR)$(PREFIX)/share/man/man1
+	install -m 0644 bin/man/*.1 $(DESTDIR)$(PREFIX)/share/man/man1/
 	install -m 0755 bin/ovs $(DESTDIR)$(PREFIX)/bin/ovs
 	@for t in $$(bin/ovs --list-tools); do \
 	  ln -sfn ovs $(DESTDIR)$(PREFIX)/bin/$$t; \

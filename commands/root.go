@@ -14,6 +14,7 @@ import (
 	"strings"
 
 	"github.com/spf13/cobra"
+	"github.com/spf13/cobra/doc"
 	"golang.org/x/sys/unix"
 
 	"github.com/govs/ovs/commands/appctl"
@@ -86,7 +87,7 @@ func Main(argv []string) int {
 			return t.main(append([]string{t.name}, args[1:]...))
 		}
 		switch args[0] {
-		case "help", "completion", "__complete", "__completeNoDesc", "shell":
+		case "help", "completion", "__complete", "__completeNoDesc", "shell", "man":
 		default:
 			fmt.Fprintf(os.Stderr, "ovs: unknown tool %q (known tools: %s)\n",
 				args[0], strings.Join(toolNames(), ", "))
@@ -117,6 +118,19 @@ func newRoot() *cobra.Command {
 		},
 	}
 	root.SetVersionTemplate(version.Line("ovs") + "\n")
+	root.DisableAutoGenTag = true
+	root.AddCommand(&cobra.Command{
+		Use:   "man DIR",
+		Short: "Write man pages for ovs and its tool commands into DIR",
+		Args:  cobra.ExactArgs(1),
+		RunE: func(cmd *cobra.Command, args []string) error {
+			if err := os.MkdirAll(args[0], 0o755); err != nil {
+				return err
+			}
+			header := &doc.GenManHeader{Title: "OVS", Section: "1", Source: version.Product + " " + version.Version}
+			return doc.GenManTree(cmd.Root(), header, args[0])
+		},
+	})
 	root.AddCommand(&cobra.Command{
 		Use:                "shell [--db=SERVER]",
 		Short:              "Interactive shell running any tool's commands (also: ovs alone on a terminal)",
@@ -128,8 +142,10 @@ func newRoot() *cobra.Command {
 	for i := range tools {
 		t := &tools[i]
 		sub := &cobra.Command{
-			Use:                t.name + " [ARG...]",
-			Short:              t.short,
+			Use:   t.name + " [ARG...]",
+			Short: t.short,
+			Long: t.short + ".\n\n" + t.name + " parses its own options, exactly as OVS's " + t.name +
+				" does; \"" + t.name + " --help\" lists them.",
 			DisableFlagParsing: true,
 			Run: func(cmd *cobra.Command, args []string) {
 				os.Exit(t.main(append([]string{t.name}, args...)))
