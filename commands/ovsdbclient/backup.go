@@ -311,7 +311,7 @@ func namedRefs(v ovsjson.Value, t *ovsdb.Type, d *ovsdb.Datum) ovsjson.Value {
 // UUIDs in the order OVS then iterates them.
 func rowOrder(s *ovsdb.Schema, txns []ovsjson.Value) map[string][]ovsdb.UUID {
 	type tableRows struct {
-		t     *hashTable
+		t     ovsjson.HashMap
 		uuids []ovsdb.UUID
 		index map[ovsdb.UUID]int
 	}
@@ -323,7 +323,7 @@ func rowOrder(s *ovsdb.Schema, txns []ovsjson.Value) map[string][]ovsdb.UUID {
 			}
 			tr := tables[tm.Key]
 			if tr == nil {
-				tr = &tableRows{t: newHashTable(0), index: make(map[ovsdb.UUID]int)}
+				tr = &tableRows{index: make(map[ovsdb.UUID]int)}
 				tables[tm.Key] = tr
 			}
 			rows := shallowOrder(tm.Value.O)
@@ -335,19 +335,19 @@ func rowOrder(s *ovsdb.Schema, txns []ovsjson.Value) map[string][]ovsdb.UUID {
 				i, present := tr.index[u]
 				switch {
 				case rm.Value.IsNull() && present:
-					tr.t.remove(i)
+					tr.t.Remove(i)
 					delete(tr.index, u)
 				case !rm.Value.IsNull() && !present:
 					tr.index[u] = len(tr.uuids)
 					tr.uuids = append(tr.uuids, u)
-					tr.t.insert(uint32(u[0])<<24 | uint32(u[1])<<16 | uint32(u[2])<<8 | uint32(u[3]))
+					tr.t.Insert(uint32(u[0])<<24 | uint32(u[1])<<16 | uint32(u[2])<<8 | uint32(u[3]))
 				}
 			}
 		}
 	}
 	out := make(map[string][]ovsdb.UUID, len(tables))
 	for name, tr := range tables {
-		for _, i := range tr.t.order() {
+		for _, i := range tr.t.Order() {
 			out[name] = append(out[name], tr.uuids[i])
 		}
 	}

@@ -14,7 +14,7 @@
 //     prints them in the order it walks those maps: list-tables,
 //     list-columns, the rows of a monitor update, the members of a backup
 //     file, JSON relayed from the server in error messages, the operations
-//     a restore sends. hashorder.go replays OVS's string hash and its hash
+//     a restore sends. ovsjson.HashMap replays OVS's string hash and its hash
 //     map's bucket growth and chain order, and the callers replay how many
 //     maps a value passes through on its way (the JSON object of a reply,
 //     then the schema's map, then a database's map...). The order depends

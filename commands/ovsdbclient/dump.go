@@ -87,7 +87,7 @@ func (c *client) dump(args []string) error {
 // unsortedJSON prints v with object members in OVS's hash order, as OVS
 // prints JSON it received in error messages.
 func unsortedJSON(v ovsjson.Value) string {
-	return string(ovsjson.Marshal(ovsOrder(v)))
+	return string(ovsjson.Marshal(ovsjson.HashOrdered(v)))
 }
 
 type dumpRow struct {

@@ -99,7 +99,7 @@ func FuzzHashOrder(f *testing.F) {
 	f.Add("a b c d e f g h i j k l m n o p q r s t u v w x y z")
 	f.Fuzz(func(t *testing.T, s string) {
 		keys := uniqueStrings(strings.Fields(s))
-		order := hashOrder(keys)
+		order := ovsjson.HashOrder(keys)
 		if len(order) != len(keys) {
 			t.Fatalf("%d keys, %d in order", len(keys), len(order))
 		}

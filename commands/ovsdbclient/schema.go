@@ -76,6 +76,30 @@ func parseSchema(raw ovsjson.Value) (*schema, error) {
 	return sc, nil
 }
 
+// hashSorted returns keys (distinct, in insertion order) in the order OVS
+// iterates a string hash map holding them.
+func hashSorted(keys []string) []string {
+	out := make([]string, len(keys))
+	for i, j := range ovsjson.HashOrder(keys) {
+		out[i] = keys[j]
+	}
+	return out
+}
+
+// shallowOrder makes an object of members (distinct names, in insertion
+// order) laid out in OVS's hash-map order, leaving the values as they are.
+func shallowOrder(members []ovsjson.Member) ovsjson.Value {
+	keys := make([]string, len(members))
+	for i, m := range members {
+		keys[i] = m.Key
+	}
+	o := make([]ovsjson.Member, len(members))
+	for i, j := range ovsjson.HashOrder(keys) {
+		o[i] = members[j]
+	}
+	return ovsjson.Value{Kind: ovsjson.Object, O: o}
+}
+
 // objectKeys returns the distinct member names of an object, each at the
 // place of its first occurrence.
 func objectKeys(v ovsjson.Value) []string {

@@ -77,7 +77,7 @@ func (s *schema) schemaJSON() ovsjson.Value {
 		ordered = append(ordered, ovsjson.M(ts.Name, tj))
 	}
 	v.Set("tables", ovsjson.Value{Kind: ovsjson.Object, O: ordered})
-	return ovsOrder(v)
+	return ovsjson.HashOrdered(v)
 }
 
 func typeJSON(t ovsjson.Value) ovsjson.Value {

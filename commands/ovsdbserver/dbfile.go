@@ -142,7 +142,7 @@ func applyRecord(db *database.Database, rec ovsjson.Value) error {
 	}
 	// A failed record leaves the database as it was, so it can be tried
 	// again in OVS's order to find the error OVS would report.
-	if err2 := db.ApplyFileRecord(hashOrdered(rec, 3)); err2 != nil {
+	if err2 := db.ApplyFileRecord(ovsjson.HashOrderedLevels(rec, 3)); err2 != nil {
 		return err2
 	}
 	return nil
@@ -151,7 +151,7 @@ func applyRecord(db *database.Database, rec ovsjson.Value) error {
 // badDate reports a record whose "_date" is not an integer, unless OVS
 // would have found another problem first, in the members it checks before.
 func badDate(db *database.Database, rec ovsjson.Value) error {
-	ordered := hashOrdered(rec, 3)
+	ordered := ovsjson.HashOrderedLevels(rec, 3)
 	var before []ovsjson.Member
 	for _, m := range ordered.O {
 		if m.Key == "_date" {

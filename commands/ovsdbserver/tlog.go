@@ -78,11 +78,11 @@ func tlogColumnOrder(ts *ovsdb.TableSchema, textOrder []string) []*ovsdb.ColumnS
 		}
 	}
 	keys := []string{"_uuid", "_version"}
-	for _, i := range hashOrder(user) {
+	for _, i := range ovsjson.HashOrder(user) {
 		keys = append(keys, user[i])
 	}
 	cols := make([]*ovsdb.ColumnSchema, 0, len(keys))
-	for _, i := range hashOrder(keys) {
+	for _, i := range ovsjson.HashOrder(keys) {
 		cols = append(cols, ts.Columns[keys[i]])
 	}
 	return cols

@@ -21,7 +21,7 @@
 //     because the silent loss helps nobody (ovs-ctl, the main caller,
 //     already falls back to an empty database when conversion fails).
 //   - show-log prints tables, rows and columns in the order OVS's hash
-//     tables iterate them, reproduced exactly (see hashOrder), so that its
+//     tables iterate them, reproduced exactly (see ovsjson.HashMap), so that its
 //     output for a given file is byte for byte OVS's whatever wrote the
 //     file. That order depends on the order of members in the file when
 //     names collide in a bucket, and the records this tool writes keep

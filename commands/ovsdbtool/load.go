@@ -85,7 +85,7 @@ func replay(l *storage.Log, target *ovsdb.Schema) (*dbFile, error) {
 
 // applyRecord replays one record. When the record is bad, the error is the
 // one OVS reports: OVS checks members in its hash-table order (see
-// hashOrder), so the first problem it meets may not be the first in the
+// ovsjson.HashOrderedLevels), so the first problem it meets may not be the first in the
 // text, and a "_date" that is not an integer is to it a table that does not
 // exist.
 func applyRecord(db *database.Database, rec ovsjson.Value) error {
@@ -98,7 +98,7 @@ func applyRecord(db *database.Database, rec ovsjson.Value) error {
 	}
 	// A failed record leaves the database as it was, so it can be tried
 	// again in OVS's order to find the error OVS would report.
-	if err2 := db.ApplyFileRecord(hashOrdered(rec, 0)); err2 != nil {
+	if err2 := db.ApplyFileRecord(ovsjson.HashOrderedLevels(rec, 3)); err2 != nil {
 		return err2
 	}
 	return nil
@@ -107,7 +107,7 @@ func applyRecord(db *database.Database, rec ovsjson.Value) error {
 // badDate reports a record whose "_date" is not an integer, unless OVS would
 // have found another problem first, in the members it checks before.
 func badDate(db *database.Database, rec ovsjson.Value) error {
-	ordered := hashOrdered(rec, 0)
+	ordered := ovsjson.HashOrderedLevels(rec, 3)
 	var before []ovsjson.Member
 	for _, m := range ordered.O {
 		if m.Key == "_date" {
@@ -123,26 +123,6 @@ func badDate(db *database.Database, rec ovsjson.Value) error {
 		return err
 	}
 	return &ovsdb.Error{Tag: "unknown table", Details: "No table named _date.", Syntax: rec.String()}
-}
-
-// hashOrdered returns a record with the members of the record, of its tables
-// and of their rows in the order OVS visits them.
-func hashOrdered(v ovsjson.Value, depth int) ovsjson.Value {
-	if v.Kind != ovsjson.Object || depth > 2 {
-		return v
-	}
-	keys := make([]string, len(v.O))
-	for i := range v.O {
-		keys[i] = v.O[i].Key
-	}
-	var scratch hashScratch
-	out := make([]ovsjson.Member, 0, len(v.O))
-	for _, i := range hashOrder(keys, &scratch) {
-		m := v.O[i]
-		m.Value = hashOrdered(m.Value, depth+1)
-		out = append(out, m)
-	}
-	return ovsjson.Value{Kind: ovsjson.Object, O: out}
 }
 
 // isTransactionError tells the errors a record gets as a transaction, once

@@ -20,10 +20,10 @@ type logPrinter struct {
 	// calls it: its "name" column as JSON, or its short UUID. It is shared
 	// by all tables, as in OVS.
 	names map[string]string
-	// One scratch per nesting level, as hashOrder's result aliases it.
-	recScratch, tableScratch, rowScratch hashScratch
-	keys                                 []string
-	buf                                  []byte
+	// One map per nesting level, as an order aliases its map's storage.
+	recOrder, tableOrder, rowOrder ovsjson.HashMap
+	keys                           []string
+	buf                            []byte
 }
 
 func (t *tool) showLog(args []string) error {
@@ -90,7 +90,7 @@ func (p *logPrinter) changes(rec ovsjson.Value) {
 		diff = true
 	}
 	first := true
-	for _, ti := range hashOrder(p.memberKeys(rec), &p.recScratch) {
+	for _, ti := range p.recOrder.OrderKeys(p.memberKeys(rec)) {
 		tm := &rec.O[ti]
 		if strings.HasPrefix(tm.Key, "_") || tm.Value.Kind != ovsjson.Object {
 			continue
@@ -104,7 +104,7 @@ func (p *logPrinter) changes(rec ovsjson.Value) {
 			ts = p.schema.Tables[tm.Key]
 		}
 		rows := tm.Value
-		for _, ri := range hashOrder(p.memberKeys(rows), &p.tableScratch) {
+		for _, ri := range p.tableOrder.OrderKeys(p.memberKeys(rows)) {
 			p.row(tm.Key, ts, &rows.O[ri], diff)
 		}
 	}
@@ -148,7 +148,7 @@ func (p *logPrinter) row(table string, ts *ovsdb.TableSchema, rm *ovsjson.Member
 	switch row.Kind {
 	case ovsjson.Object:
 		if p.t.more > 1 {
-			for _, ci := range hashOrder(p.memberKeys(row), &p.rowScratch) {
+			for _, ci := range p.rowOrder.OrderKeys(p.memberKeys(row)) {
 				cm := &row.O[ci]
 				p.buf = append(p.buf, "    "...)
 				p.buf = append(p.buf, cm.Key...)
@@ -168,7 +168,7 @@ func (p *logPrinter) row(table string, ts *ovsdb.TableSchema, rm *ovsjson.Member
 	}
 }
 
-// memberKeys lists an object's member names in text order, for hashOrder.
+// memberKeys lists an object's member names in text order, for OrderKeys.
 func (p *logPrinter) memberKeys(v ovsjson.Value) []string {
 	p.keys = p.keys[:0]
 	for i := range v.O {

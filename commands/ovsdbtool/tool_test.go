@@ -318,9 +318,8 @@ func TestHashOrder(t *testing.T) {
 		{"", ""},
 	} {
 		keys := strings.Fields(c.in)
-		var s hashScratch
 		var got []string
-		for _, i := range hashOrder(keys, &s) {
+		for _, i := range ovsjson.HashOrder(keys) {
 			got = append(got, keys[i])
 		}
 		if strings.Join(got, " ") != c.want {
