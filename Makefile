@@ -38,12 +38,14 @@ bench: build
 	@for s in bench/*.sh; do [ -f "$$s" ] && sh "$$s"; done; true
 
 fuzz:
-	@for pkg in $$($(GO) list ./...); do \
+	@failed=""; \
+	for pkg in $$($(GO) list ./...); do \
 	  for f in $$($(GO) test -list 'Fuzz.*' $$pkg 2>/dev/null | grep '^Fuzz'); do \
 	    echo "== $$pkg $$f"; \
-	    $(GO) test -run '^$$' -fuzz "^$$f$$" -fuzztime $(FUZZTIME) $$pkg || exit 1; \
+	    $(GO) test -run '^$$' -fuzz "^$$f$$" -fuzztime $(FUZZTIME) $$pkg || failed="$$failed $$pkg.$$f"; \
 	  done; \
-	done
+	done; \
+	if [ -n "$$failed" ]; then echo "fuzz failures:$$failed"; exit 1; fi
 
 man: build
 	bin/ovs man bin/man
