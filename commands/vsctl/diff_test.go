@@ -166,7 +166,7 @@ var scenarios = map[string][]step{
 		"--no-wait add-br br1", "--no-wait del-aa-mapping br1 1 2", "--no-wait get-aa-mapping br1",
 		"--no-wait add-aa-mapping br1 1 2 -- add-aa-mapping br1 2 9 -- add-aa-mapping br1 3 2 -- get-aa-mapping br1",
 		"--no-wait del-aa-mapping br1 3 2 -- get-aa-mapping br1", "--no-wait get-aa-mapping br0 x",
-		"--no-wait --columns=mappings list AutoAttach", "--no-wait --dry-run add-aa-mapping br1 7 8 -- get-aa-mapping br1",
+		"~--no-wait --columns=mappings list AutoAttach", "--no-wait --dry-run add-aa-mapping br1 7 8 -- get-aa-mapping br1",
 	),
 }
 
