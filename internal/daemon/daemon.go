@@ -235,7 +235,8 @@ func setComm(name string) {
 func command(exe, stage string, notify *os.File, setsid bool) *exec.Cmd {
 	env := append(os.Environ(),
 		envStage+"="+stage,
-		envNotify+"="+strconv.Itoa(notifyFD))
+		envNotify+"="+strconv.Itoa(notifyFD),
+		vlog.HandoffEnv())
 	return &exec.Cmd{
 		Path:        exe,
 		Args:        os.Args,

@@ -218,6 +218,10 @@ func openLogFile(path string) error {
 	updateAllMaxLocked()
 	mu.Unlock()
 
+	if handoffPath != "" && handoffPath == path {
+		handoffPath = "" // announced by the process that re-executed us
+		return nil
+	}
 	thisModule.Info("opened log file %s", path)
 	return nil
 }
