@@ -559,7 +559,7 @@ func TestCompareWait(t *testing.T) {
 // TestCompareHelp compares the help text and the timeout's ending.
 func TestCompareHelp(t *testing.T) {
 	e := startServer(t, testSchema(t))
-	// OVS's stream record/replay options are not implemented, so they are
+	// OVS's stream record/replay options are left out of this client, so they are
 	// absent from our help (and unrecognised), and the rest is identical.
 	for _, arg := range []string{"--help", "help"} {
 		want := e.run(t, true, nil, arg)

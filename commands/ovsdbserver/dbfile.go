@@ -6,7 +6,6 @@ import (
 	"os"
 	"path/filepath"
 	"runtime/debug"
-	"strings"
 	"sync"
 	"sync/atomic"
 	"time"
@@ -111,8 +110,8 @@ func replay(l *storage.Log) (*dbFile, error) {
 			return nil, err
 		}
 		txns++
-		if err := applyRecord(f.db, rec); err != nil {
-			if isTransactionError(err) {
+		if err := f.db.ReplayFileRecord(rec); err != nil {
+			if database.IsTransactionError(err) {
 				logServer.Info("%s", err.Error())
 			} else {
 				logServer.Err("%s", err.Error())
@@ -126,68 +125,6 @@ func replay(l *storage.Log) (*dbFile, error) {
 	}
 	f.cstate = storage.NewCompactionState(l.Offset(), txns, time.Now())
 	return f, nil
-}
-
-// applyRecord replays one record. When the record is bad, the error is the
-// one OVS reports: OVS checks members in its hash-table order, so the first
-// problem it meets may not be the first in the text, and a "_date" that is
-// not an integer is to it a table that does not exist.
-func applyRecord(db *database.Database, rec ovsjson.Value) error {
-	if d, ok := rec.Get("_date"); ok && d.Kind == ovsjson.Real {
-		return badDate(db, rec)
-	}
-	err := db.ApplyFileRecord(rec)
-	if err == nil || isTransactionError(err) {
-		return err
-	}
-	// A failed record leaves the database as it was, so it can be tried
-	// again in OVS's order to find the error OVS would report.
-	if err2 := db.ApplyFileRecord(ovsjson.HashOrderedLevels(rec, 3)); err2 != nil {
-		return err2
-	}
-	return nil
-}
-
-// badDate reports a record whose "_date" is not an integer, unless OVS
-// would have found another problem first, in the members it checks before.
-func badDate(db *database.Database, rec ovsjson.Value) error {
-	ordered := ovsjson.HashOrderedLevels(rec, 3)
-	var before []ovsjson.Member
-	for _, m := range ordered.O {
-		if m.Key == "_date" {
-			break
-		}
-		before = append(before, m)
-	}
-	if v, ok := rec.Get("_is_diff"); ok {
-		before = append(before, ovsjson.M("_is_diff", v))
-	}
-	// Whatever this applies, OVS applied too before it stopped.
-	if err := db.ApplyFileRecord(ovsjson.Value{Kind: ovsjson.Object, O: before}); err != nil {
-		return err
-	}
-	return &ovsdb.Error{Tag: "unknown table", Details: "No table named _date.", Syntax: rec.String()}
-}
-
-// isTransactionError tells the errors a record gets as a transaction, once
-// parsed (references, indexes, row limits), from errors in the record
-// itself. OVS logs the former at INFO and the latter at ERR.
-func isTransactionError(err error) bool {
-	var e *ovsdb.Error
-	if !errors.As(err, &e) {
-		return false
-	}
-	switch e.Tag {
-	case ovsdb.ErrReferentialIntegrity:
-		return true
-	case ovsdb.ErrConstraint:
-		for _, p := range []string{"transaction causes", "Transaction causes", "Weak reference column", "Deletion of "} {
-			if strings.HasPrefix(e.Details, p) {
-				return true
-			}
-		}
-	}
-	return false
 }
 
 // write appends a commit's record to the file before anyone hears of the

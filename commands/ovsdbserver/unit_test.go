@@ -475,7 +475,7 @@ func FuzzReplayRecord(f *testing.F) {
 			return
 		}
 		db := database.New(schema)
-		applyRecord(db, rec)
+		db.ReplayFileRecord(rec)
 	})
 }
 

@@ -1,9 +1,7 @@
 package ovsdbtool
 
 import (
-	"errors"
 	"io"
-	"strings"
 
 	"github.com/govs/ovs/db/database"
 	"github.com/govs/ovs/db/ovsdb"
@@ -73,7 +71,7 @@ func replay(l *storage.Log, target *ovsdb.Schema) (*dbFile, error) {
 			rec = projectRecord(rec, target)
 		}
 		if err := applyRecord(f.db, rec); err != nil {
-			if isTransactionError(err) {
+			if database.IsTransactionError(err) {
 				f.stopped, f.stopErr = true, err
 				return f, nil
 			}
@@ -83,67 +81,15 @@ func replay(l *storage.Log, target *ovsdb.Schema) (*dbFile, error) {
 	}
 }
 
-// applyRecord replays one record. When the record is bad, the error is the
-// one OVS reports: OVS checks members in its hash-table order (see
-// ovsjson.HashOrderedLevels), so the first problem it meets may not be the first in the
-// text, and a "_date" that is not an integer is to it a table that does not
-// exist.
+// applyRecord replays one record as OVS does. Where a record with a
+// non-integer "_date" also breaks a commit-time rule before it, the load
+// fails either way and ovsdb-tool reports the "_date" problem.
 func applyRecord(db *database.Database, rec ovsjson.Value) error {
-	if d, ok := rec.Get("_date"); ok && d.Kind == ovsjson.Real {
-		return badDate(db, rec)
+	err := db.ReplayFileRecord(rec)
+	if d, ok := rec.Get("_date"); ok && d.Kind == ovsjson.Real && database.IsTransactionError(err) {
+		return &ovsdb.Error{Tag: "unknown table", Details: "No table named _date.", Syntax: rec.String()}
 	}
-	err := db.ApplyFileRecord(rec)
-	if err == nil || isTransactionError(err) {
-		return err
-	}
-	// A failed record leaves the database as it was, so it can be tried
-	// again in OVS's order to find the error OVS would report.
-	if err2 := db.ApplyFileRecord(ovsjson.HashOrderedLevels(rec, 3)); err2 != nil {
-		return err2
-	}
-	return nil
-}
-
-// badDate reports a record whose "_date" is not an integer, unless OVS would
-// have found another problem first, in the members it checks before.
-func badDate(db *database.Database, rec ovsjson.Value) error {
-	ordered := ovsjson.HashOrderedLevels(rec, 3)
-	var before []ovsjson.Member
-	for _, m := range ordered.O {
-		if m.Key == "_date" {
-			break
-		}
-		before = append(before, m)
-	}
-	if v, ok := rec.Get("_is_diff"); ok {
-		before = append(before, ovsjson.M("_is_diff", v))
-	}
-	// The load fails either way, so what this applies does not matter.
-	if err := db.ApplyFileRecord(ovsjson.Value{Kind: ovsjson.Object, O: before}); err != nil && !isTransactionError(err) {
-		return err
-	}
-	return &ovsdb.Error{Tag: "unknown table", Details: "No table named _date.", Syntax: rec.String()}
-}
-
-// isTransactionError tells the errors a record gets as a transaction, once
-// parsed (references, indexes, row limits), from errors in the record
-// itself. OVS ends the log quietly at the former and fails on the latter.
-func isTransactionError(err error) bool {
-	var e *ovsdb.Error
-	if !errors.As(err, &e) {
-		return false
-	}
-	switch e.Tag {
-	case ovsdb.ErrReferentialIntegrity:
-		return true
-	case ovsdb.ErrConstraint:
-		for _, p := range []string{"transaction causes", "Transaction causes", "Weak reference column", "Deletion of "} {
-			if strings.HasPrefix(e.Details, p) {
-				return true
-			}
-		}
-	}
-	return false
+	return err
 }
 
 // projectRecord drops from a transaction record the tables and columns that

@@ -9,31 +9,10 @@ import (
 	"github.com/govs/ovs/proto/ovsjson"
 )
 
-// These appenders write OVSDB values straight into a byte slice in the
-// RFC 7047 forms that ovsdb.Datum.ToJSON builds as trees. Monitor updates
-// and initial dumps are the server's bulk output; building a Value tree per
-// row only to flatten it again would double the allocations.
-
-func appendAtom(dst []byte, t ovsdb.AtomicType, a ovsdb.Atom) []byte {
-	switch t {
-	case ovsdb.TypeInteger:
-		return strconv.AppendInt(dst, a.Int(), 10)
-	case ovsdb.TypeReal:
-		return ovsjson.AppendReal(dst, a.Float())
-	case ovsdb.TypeBoolean:
-		if a.Bool() {
-			return append(dst, "true"...)
-		}
-		return append(dst, "false"...)
-	case ovsdb.TypeString:
-		return ovsjson.AppendString(dst, a.Str())
-	case ovsdb.TypeUUID:
-		dst = append(dst, `["uuid","`...)
-		dst = appendUUID(dst, a.UUID())
-		return append(dst, `"]`...)
-	}
-	return append(dst, "null"...)
-}
+// Monitor updates and initial dumps are the server's bulk output, so they
+// are written straight into a byte slice (ovsdb.Datum.AppendJSON and the
+// appenders here) instead of building a Value tree per row only to flatten
+// it again.
 
 func appendUUID(dst []byte, u ovsdb.UUID) []byte {
 	const hex = "0123456789abcdef"
@@ -44,37 +23,6 @@ func appendUUID(dst []byte, u ovsdb.UUID) []byte {
 		dst = append(dst, hex[c>>4], hex[c&15])
 	}
 	return dst
-}
-
-// appendDatum writes d as ovsdb.Datum.ToJSON would: a map as
-// ["map",[[k,v],...]], a one-element set as the bare atom, any other set as
-// ["set",[...]].
-func appendDatum(dst []byte, t *ovsdb.Type, d *ovsdb.Datum) []byte {
-	if t.IsMap() {
-		dst = append(dst, `["map",[`...)
-		for i := range d.Keys {
-			if i > 0 {
-				dst = append(dst, ',')
-			}
-			dst = append(dst, '[')
-			dst = appendAtom(dst, t.Key.Type, d.Keys[i])
-			dst = append(dst, ',')
-			dst = appendAtom(dst, t.Value.Type, d.Values[i])
-			dst = append(dst, ']')
-		}
-		return append(dst, "]]"...)
-	}
-	if len(d.Keys) == 1 {
-		return appendAtom(dst, t.Key.Type, d.Keys[0])
-	}
-	dst = append(dst, `["set",[`...)
-	for i := range d.Keys {
-		if i > 0 {
-			dst = append(dst, ',')
-		}
-		dst = appendAtom(dst, t.Key.Type, d.Keys[i])
-	}
-	return append(dst, "]]"...)
 }
 
 // isDefaultDatum reports whether d is the default value of type t, which

@@ -459,7 +459,7 @@ func (w *composer) appendRow(row *ovsdb.Row, cols []*ovsdb.ColumnSchema, skipDef
 			continue
 		}
 		w.buf = appendKey(w.buf, &first, c.Name)
-		w.buf = appendDatum(w.buf, &c.Type, d)
+		w.buf = d.AppendJSON(w.buf, &c.Type)
 	}
 	w.buf = append(w.buf, '}')
 }
@@ -537,10 +537,10 @@ func (w *composer) rowChange(mt *monTable, d *rowDelta, oldCond, newCond *monCon
 			w.buf = appendKey(w.buf, &first, c.Name)
 			nd := d.new.Get(c)
 			if c.Type.Max == 1 {
-				w.buf = appendDatum(w.buf, &c.Type, nd)
+				w.buf = nd.AppendJSON(w.buf, &c.Type)
 			} else {
 				diff := d.old.Get(c).Diff(&c.Type, nd)
-				w.buf = appendDatum(w.buf, &c.Type, &diff)
+				w.buf = diff.AppendJSON(w.buf, &c.Type)
 			}
 		}
 		w.buf = append(w.buf, "}}"...)
