@@ -5,6 +5,7 @@ import (
 	"path/filepath"
 	"testing"
 
+	"github.com/govs/ovs/db/ovsdb"
 	"github.com/govs/ovs/proto/ovsjson"
 )
 
@@ -97,8 +98,8 @@ func FuzzCompareVersions(f *testing.F) {
 		if st < 0 || st > 2 {
 			t.Fatalf("status %d", st)
 		}
-		_, okA := parseVersion(a)
-		_, okB := parseVersion(b)
+		_, okA := ovsdb.ParseVersion(a)
+		_, okB := ovsdb.ParseVersion(b)
 		if okA && okB {
 			eq, _, _ := runTool("compare-versions", "--", a, "==", b)
 			ne, _, _ := runTool("compare-versions", "--", a, "!=", b)

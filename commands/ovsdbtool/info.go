@@ -195,11 +195,11 @@ func schemasEqual(a, b *ovsdb.Schema) bool {
 }
 
 func (t *tool) compareVersions(args []string) error {
-	a, ok := parseVersion(args[0])
+	a, ok := ovsdb.ParseVersion(args[0])
 	if !ok {
 		return fmt.Errorf("%s: not an OVSDB version number in format x.y.z", args[0])
 	}
-	b, ok := parseVersion(args[2])
+	b, ok := ovsdb.ParseVersion(args[2])
 	if !ok {
 		return fmt.Errorf("%s: not an OVSDB version number in format x.y.z", args[2])
 	}
@@ -225,43 +225,6 @@ func (t *tool) compareVersions(args []string) error {
 		return exitStatus(2)
 	}
 	return nil
-}
-
-// parseVersion reads "x.y.z" as OVS does, which is scanf's "%u.%u.%u" with
-// nothing after: each number may have leading white space and a sign, and
-// wraps modulo 2^32 as C's conversion to unsigned does.
-func parseVersion(s string) ([3]uint32, bool) {
-	var v [3]uint32
-	p := 0
-	for i := range v {
-		if i > 0 {
-			if p >= len(s) || s[p] != '.' {
-				return v, false
-			}
-			p++
-		}
-		for p < len(s) && isCSpace(s[p]) {
-			p++
-		}
-		neg := false
-		if p < len(s) && (s[p] == '+' || s[p] == '-') {
-			neg = s[p] == '-'
-			p++
-		}
-		start := p
-		var n uint32
-		for ; p < len(s) && s[p] >= '0' && s[p] <= '9'; p++ {
-			n = n*10 + uint32(s[p]-'0')
-		}
-		if p == start {
-			return v, false
-		}
-		if neg {
-			n = -n
-		}
-		v[i] = n
-	}
-	return v, p == len(s)
 }
 
 func compareVersion(a, b [3]uint32) int {

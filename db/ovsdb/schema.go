@@ -282,11 +282,14 @@ func parseColumnSchema(name string, v ovsjson.Value) (*ColumnSchema, error) {
 // consume the whole string: each number may have leading white space and
 // a sign, which OVS therefore allows too.
 func isValidVersion(s string) bool {
-	_, ok := parseVersion(s)
+	_, ok := ParseVersion(s)
 	return ok
 }
 
-func parseVersion(s string) ([3]uint32, bool) {
+// ParseVersion reads an "x.y.z" version as OVS does (scanf's "%u.%u.%u"
+// consuming the whole string): numbers may have leading white space and a
+// sign, and wrap modulo 2^32 as C's conversion to unsigned does.
+func ParseVersion(s string) ([3]uint32, bool) {
 	var v [3]uint32
 	p := 0
 	for i := range v {
@@ -328,8 +331,8 @@ func isCSpace(c byte) bool {
 // CompareVersions compares two "x.y.z" versions numerically. Malformed
 // versions sort before well-formed ones.
 func CompareVersions(a, b string) int {
-	va, oka := parseVersion(a)
-	vb, okb := parseVersion(b)
+	va, oka := ParseVersion(a)
+	vb, okb := ParseVersion(b)
 	switch {
 	case !oka && !okb:
 		return strings.Compare(a, b)
