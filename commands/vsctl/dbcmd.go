@@ -625,43 +625,11 @@ func checkMutable(ts *ovsdb.TableSchema, c *ovsdb.ColumnSchema, inserted bool) {
 	}
 }
 
-// setColumn applies one "COL[:KEY]=VALUE" to row.
+// setColumn applies one "COL[:KEY]=VALUE" to an existing row.
 func (r *runner) setColumn(t *idl.Table, row *idl.Row, arg string) {
-	ts := t.Schema
-	a := r.parseColumnKeyValue(arg, ts, setOperators)
-	checkMutable(ts, a.col, false)
-	c := r.col(ts.Name, a.col.Name)
-	ct := &a.col.Type
-	if a.hasKey {
-		if !ct.IsMap() {
-			fatal("cannot specify key to set for non-map column %s", a.col.Name)
-		}
-		key, err := ovsdb.ParseAtomString(&ct.Key, a.key, r.resolver(ct))
-		if err != nil {
-			fatal("%s", err)
-		}
-		val, err := ovsdb.ParseAtomString(&ct.Value, a.value, r.resolver(ct))
-		if err != nil {
-			fatal("%s", err)
-		}
-		cur := r.txn.Get(row, c).Clone()
-		if idx, ok := cur.Find(ct.Key.Type, key); ok {
-			cur.Values[idx] = val
-		} else {
-			add := ovsdb.Datum{Keys: []ovsdb.Atom{key}, Values: []ovsdb.Atom{val}}
-			cur.Union(ct, &add)
-		}
-		if c.Replicated() {
-			r.txn.Verify(row, c)
-		}
-		r.txn.Set(row, c, cur)
-		return
-	}
-	d, err := ovsdb.DatumFromString(ct, a.value, r.resolver(ct))
-	if err != nil {
-		fatal("%s", err)
-	}
-	r.txn.Set(row, c, d)
+	a := r.parseColumnKeyValue(arg, t.Schema, setOperators)
+	checkMutable(t.Schema, a.col, false)
+	r.applyColumn(t, row, a, true)
 }
 
 func preSet(r *runner) {
@@ -830,10 +798,13 @@ func cmdCreate(r *runner) {
 // setColumnInserted is setColumn for a row this transaction inserts,
 // whose immutable columns may still be set.
 func (r *runner) setColumnInserted(t *idl.Table, row *idl.Row, arg string) {
-	r.setColumn2(t, row, r.parseColumnKeyValue(arg, t.Schema, setOperators))
+	r.applyColumn(t, row, r.parseColumnKeyValue(arg, t.Schema, setOperators), false)
 }
 
-func (r *runner) setColumn2(t *idl.Table, row *idl.Row, a colArg) {
+// applyColumn sets a column, or one key of a map column, of row. Setting a
+// key reads the current map, so for a row already in the database (existing)
+// the transaction verifies that column.
+func (r *runner) applyColumn(t *idl.Table, row *idl.Row, a colArg, existing bool) {
 	c := r.col(t.Name, a.col.Name)
 	ct := &a.col.Type
 	if a.hasKey {
@@ -854,6 +825,9 @@ func (r *runner) setColumn2(t *idl.Table, row *idl.Row, a colArg) {
 		} else {
 			add := ovsdb.Datum{Keys: []ovsdb.Atom{key}, Values: []ovsdb.Atom{val}}
 			cur.Union(ct, &add)
+		}
+		if existing && c.Replicated() {
+			r.txn.Verify(row, c)
 		}
 		r.txn.Set(row, c, cur)
 		return
