@@ -14,15 +14,16 @@ import (
 	"strings"
 
 	"github.com/spf13/cobra"
-	"github.com/spf13/cobra/doc"
 	"golang.org/x/sys/unix"
 
 	"github.com/govs/ovs/commands/appctl"
+	"github.com/govs/ovs/commands/ctl"
 	"github.com/govs/ovs/commands/ovsdbclient"
 	"github.com/govs/ovs/commands/ovsdbserver"
 	"github.com/govs/ovs/commands/ovsdbtool"
 	"github.com/govs/ovs/commands/shell"
 	"github.com/govs/ovs/commands/vsctl"
+	"github.com/govs/ovs/commands/vswitchd"
 	"github.com/govs/ovs/internal/version"
 )
 
@@ -43,7 +44,9 @@ var tools = []tool{
 	{"ovsdb-tool", "Create, upgrade, compact and query OVSDB database files", ovsdbtool.Main},
 	{"ovsdb-client", "Query, monitor and back up OVSDB databases over JSON-RPC", ovsdbclient.Main},
 	{"ovs-vsctl", "Configure Open vSwitch through its database", vsctl.Main},
+	{"ovs-vswitchd", "The switch: runs the bridges the database describes", vswitchd.Main},
 	{"ovs-appctl", "Query and control running Open vSwitch daemons", appctl.Main},
+	{"ovs-ctl", "Start, stop and check the Open vSwitch daemons", ctl.Main},
 }
 
 func lookup(name string) *tool {
@@ -127,8 +130,7 @@ func newRoot() *cobra.Command {
 			if err := os.MkdirAll(args[0], 0o755); err != nil {
 				return err
 			}
-			header := &doc.GenManHeader{Title: "OVS", Section: "1", Source: version.Product + " " + version.Version}
-			return doc.GenManTree(cmd.Root(), header, args[0])
+			return genManTree(cmd.Root(), args[0], version.Product+" "+version.Version)
 		},
 	})
 	root.AddCommand(&cobra.Command{

@@ -1,12 +1,18 @@
 package vsctl
 
 import (
+	"bytes"
+	"context"
 	"fmt"
+	"io"
 	"os/exec"
+	"slices"
 	"sort"
 	"strings"
 	"sync"
 	"testing"
+
+	"github.com/govs/ovs/db/idl"
 )
 
 // Two processes adding ports to one bridge at once: one of them commits
@@ -39,6 +45,103 @@ func TestConcurrentAddPort(t *testing.T) {
 	}
 	if !sort.StringsAreSorted(got) {
 		t.Errorf("list-ports output not sorted: %v", got)
+	}
+}
+
+// A targeted add-port whose replica is stale: another client adds a port
+// of the same name, on another bridge, between our load and our commit.
+// The targeted run does not verify the bridges' ports, so it is the "wait"
+// on which ports bear the name that must make the commit fail with "try
+// again"; the second attempt then sees the conflict.
+func TestTargetedStaleReplica(t *testing.T) {
+	needOVS(t, "ovsdb-server", "ovsdb-tool")
+	s := startServer(t)
+	if r := runVsctl(t, s, true, "--no-wait", "add-br", "br0", "--", "add-br", "br1"); r.status != 0 {
+		t.Fatalf("add-br: %+v", r)
+	}
+	st := &settings{db: "unix:" + s.sock, ctx: context.Background(), stderr: io.Discard,
+		commands: parseCommands([]string{"add-port", "br0", "q1"}, newOptionSet())}
+	st.cmdLine = "add-port br0 q1"
+	schema := vswitchSchema()
+	db := idl.New(st.db, schema, idl.Options{AssumeSchema: true})
+	defer db.Close()
+	r := &runner{s: st, idl: db, schema: schema, target: targetFor(st.commands)}
+	if r.target == nil {
+		t.Fatal("add-port not targeted")
+	}
+	r.prepare()
+	r.finishRegistration()
+	r.setTargetConditions()
+	db.Start()
+	if err := db.WaitConnected(st.ctx); err != nil {
+		t.Fatal(err)
+	}
+	if !r.targetComplete() {
+		t.Fatal("targeted replica incomplete")
+	}
+	// Nothing runs the IDL until the attempt commits, so the replica
+	// stays as it was before this.
+	if r := runVsctl(t, s, true, "--no-wait", "add-port", "br1", "q1"); r.status != 0 {
+		t.Fatalf("add-port br1 q1: %+v", r)
+	}
+	var out bytes.Buffer
+	if r.attempt(st.ctx, &out) {
+		t.Fatal("stale attempt committed")
+	}
+	if err := db.WaitUntil(st.ctx, func() bool { return rowNamed(db, "Port", "q1") }); err != nil {
+		t.Fatal(err)
+	}
+	func() {
+		defer func() {
+			fe, ok := recover().(*fatalError)
+			if !ok || fe.msg != "cannot create a port named q1 because a port named q1 already exists on bridge br1" {
+				t.Errorf("second attempt: %+v", fe)
+			}
+		}()
+		r.attempt(st.ctx, &out)
+	}()
+	if r := runVsctl(t, s, true, "--no-wait", "list-ports", "br0"); r.stdout != "" {
+		t.Errorf("br0 ports: %q", r.stdout)
+	}
+}
+
+func rowNamed(db *idl.IDL, table, name string) bool {
+	for row := range db.Table(table).Rows() {
+		if row.Str(db.Column(table, "name")) == name {
+			return true
+		}
+	}
+	return false
+}
+
+func TestTargetFor(t *testing.T) {
+	parse := func(line string) []*invocation { return parseCommands(strings.Fields(line), newOptionSet()) }
+	for _, tc := range []struct {
+		line string
+		want []string // nil: a full replica
+	}{
+		{"add-port br0 p1", []string{"br0", "p1"}},
+		{"add-port br0 p1 tag=5 -- --may-exist add-br br1", []string{"br0", "p1", "br1"}},
+		{"add-br fb br0 10 -- add-port fb p1", []string{"fb", "br0", "p1"}},
+		{"add-bond br0 b0 a b lacp=active -- add-port br0 a", []string{"br0", "b0", "a", "b"}},
+		{"add-port br0 p1 -- list-br", nil},
+		{"del-port p1", nil},
+		{"show", nil},
+	} {
+		tg := targetFor(parse(tc.line))
+		switch {
+		case tc.want == nil && tg != nil:
+			t.Errorf("%s: targeted %v, want a full replica", tc.line, tg.list)
+		case tc.want != nil && (tg == nil || !slices.Equal(tg.list, tc.want)):
+			t.Errorf("%s: target %v, want %v", tc.line, tg, tc.want)
+		}
+	}
+	var many []string
+	for i := 0; i <= maxTargetNames; i++ {
+		many = append(many, fmt.Sprintf("add-port br0 p%d", i))
+	}
+	if tg := targetFor(parse(strings.Join(many, " -- "))); tg != nil {
+		t.Errorf("%d names targeted", len(tg.list))
 	}
 }
 

@@ -191,6 +191,10 @@ func (r *runner) verifyPorts() {
 	}
 	r.verified = true
 	c := r.populate()
+	if r.target != nil {
+		r.verifyTarget()
+		return
+	}
 	r.verify(r.ovs, "Open_vSwitch", "bridges")
 	for _, b := range c.bridges {
 		if b.cfg != nil {

@@ -15,6 +15,15 @@
 //     connecting, so a misspelt table or command fails without a server,
 //     and the replica holds only the tables and columns the commands read
 //     (5,000 ports must not mean fetching every Interface column).
+//   - A command list of add-br, add-port and add-bond goes further and
+//     replicates only the ports and interfaces bearing the names it
+//     mentions (monitor conditions), guarding its decisions with "wait"
+//     operations on those names instead of verifying every port of every
+//     bridge; if that replica cannot answer as a full one would, the run
+//     starts over with a full one. target.go says why this is exact.
+//   - The schema is not fetched: the monitor request is built from the
+//     embedded one, and only if the server refuses it is its schema asked
+//     for (idl.Options.AssumeSchema).
 //   - The commands run in order against one idl.Txn, reading the replica
 //     as the transaction leaves it, so a later command sees what an earlier
 //     one did. Decisions are guarded with Verify; if the server answers
@@ -42,12 +51,12 @@
 //
 // Where a run's time goes (measured with perf and pprof against the real
 // ovsdb-server; there are no sleeps, poll intervals or backoffs on the
-// path): a single small call is about 10 ms of process start-up (a Go
-// "hello world" costs the same), 2-7 ms parsing the built-in schema, and
-// three round trips (get_schema, monitor_cond_since, transact), which is
-// on par with OVS's own client, whose start-up alone is as long. With a
-// large database the initial load and the "wait" operations that guard
-// every port (as in OVS) grow with the number of ports. A call adding
-// thousands of ports spends most of its time in ovsdb-server executing the
-// transaction; our side builds it in linear time.
+// path): a single small call is mostly process start-up (Go runtime and
+// package initialisation, about twice a "hello world") and parsing the
+// built-in schema, then two round trips (monitor_cond_since, transact). An
+// add-port on a bridge with a thousand ports costs little more: what
+// grows is the bridge's ports column in the initial load, the one large
+// thing a targeted run still fetches. A call adding thousands of ports
+// spends most of its time in ovsdb-server executing the transaction; our
+// side builds it in linear time.
 package vsctl

@@ -321,14 +321,35 @@ func escapeArgs(args []string) string {
 }
 
 // execute connects, runs the commands until they commit (or fail), prints
-// their output and waits for ovs-vswitchd.
+// their output and waits for ovs-vswitchd. A command list that a targeted
+// replica can serve gets one (target.go), and a full one only if the
+// targeted replica turns out not to be enough.
 func execute(s *settings, stdout io.Writer) int {
+	tg := targetFor(s.commands)
+	if tg != nil {
+		if status, ok := executeWith(s, stdout, tg); ok {
+			return status
+		}
+	}
+	status, _ := executeWith(s, stdout, nil)
+	return status
+}
+
+// executeWith runs the commands over a fresh replica, targeted if tg is
+// set. It reports false if the targeted replica was not enough, before
+// anything was printed or committed.
+func executeWith(s *settings, stdout io.Writer, tg *target) (int, bool) {
 	schema := vswitchSchema()
-	db := idl.New(s.db, schema, idl.Options{Retry: s.retry})
+	// The server normally runs the schema we embed; if not, the IDL
+	// finds out from the refused monitor request and asks for it.
+	db := idl.New(s.db, schema, idl.Options{Retry: s.retry, AssumeSchema: true})
 	defer db.Close()
-	r := &runner{s: s, idl: db, schema: schema}
+	r := &runner{s: s, idl: db, schema: schema, target: tg}
 	r.prepare()
 	r.finishRegistration()
+	if tg != nil {
+		r.setTargetConditions()
+	}
 	db.Start()
 	return r.runAll(stdout)
 }
@@ -347,13 +368,17 @@ func (r *runner) prepare() {
 }
 
 // runAll waits for the replica and runs the command list until it
-// commits.
-func (r *runner) runAll(stdout io.Writer) int {
+// commits. For a targeted replica it reports false, having done nothing,
+// if the replica does not hold all the command list needs.
+func (r *runner) runAll(stdout io.Writer) (int, bool) {
 	s, db, ctx := r.s, r.idl, r.s.ctx
 	if err := db.WaitConnected(ctx); err != nil {
 		connFatal(s.db, db, err)
 	}
 	for {
+		if r.target != nil && !r.targetComplete() {
+			return 0, false
+		}
 		done := r.attempt(ctx, stdout)
 		if done {
 			break
@@ -368,7 +393,7 @@ func (r *runner) runAll(stdout io.Writer) int {
 			}
 		}
 	}
-	return r.exitStatus
+	return r.exitStatus, true
 }
 
 func connFatal(remote string, db *idl.IDL, err error) {

@@ -187,6 +187,8 @@ type runner struct {
 	idl    *idl.IDL
 	schema *ovsdb.Schema
 	regs   map[string]map[string]bool // nil inner map: whole table
+	// target is set when the replica is a targeted one (target.go).
+	target *target
 
 	txn      *idl.Txn
 	ovs      *idl.Row

@@ -120,7 +120,8 @@ func (s *Session) execute(st *settings, stdout io.Writer) int {
 	r := &runner{s: st, idl: s.idl, schema: s.idl.Schema()}
 	// Everything is replicated already; pre still checks the commands.
 	r.prepare()
-	return r.runAll(stdout)
+	status, _ := r.runAll(stdout)
+	return status
 }
 
 // names returns the sorted values of table's name column in the replica.

@@ -72,13 +72,13 @@ func (r *runner) checkIfaces() {
 			if msg == "" {
 				continue
 			}
-			fmt.Fprintf(r.s.stderr, "Error detected while setting up '%s': %s.  See ovs-vswitchd log for details.\n",
+			fmt.Fprintf(r.s.stderr, "ovs-vsctl: Error detected while setting up '%s': %s.  See ovs-vswitchd log for details.\n",
 				row.Str(r.col("Interface", "name")), msg)
 			logged = true
 		}
 	}
 	if logged {
-		fmt.Fprintf(r.s.stderr, "The default log directory is \"%s\".\n", paths.LogDir())
+		fmt.Fprintf(r.s.stderr, "ovs-vsctl: The default log directory is \"%s\".\n", paths.LogDir())
 	}
 }
 

@@ -84,6 +84,16 @@
 // lacks are left out of the monitor request with OVS's warning, so a newer
 // client works against an older server.
 //
+// Connecting costs one round trip with Options.AssumeSchema: the monitor
+// request is built from the client schema instead of the server's, which
+// is fetched (with OVS's warnings about what it lacks) only if the server
+// refuses the request. Short-lived tools use it; the vswitch schema is
+// about 100 kB on the wire.
+//
+// A replica narrowed by monitor conditions cannot verify what it does not
+// hold, so Txn.WaitRows guards a decision about which rows match a
+// condition ("no port is named p1") with a "wait" on exactly that.
+//
 // Reconnection is transparent: the replica is kept while disconnected; on
 // reconnection monitor_cond_since asks for what changed after the last
 // transaction id seen (clustered servers keep a history; standalone ones

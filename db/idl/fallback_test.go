@@ -43,7 +43,9 @@ func oldSchema(t *testing.T) ovsjson.Value {
 }
 
 // TestMonitorFallback talks to a server that knows only RFC 7047's
-// "monitor" and an older schema, as OVS before 2.6 did, over unix and tcp.
+// "monitor" and an older schema, as OVS before 2.6 did, over unix and tcp,
+// and with AssumeSchema, whose schema-less first monitor request such a
+// server refuses.
 func TestMonitorFallback(t *testing.T) {
 	t.Run("unix", func(t *testing.T) {
 		path := filepath.Join(t.TempDir(), "fake.sock")
@@ -52,7 +54,7 @@ func TestMonitorFallback(t *testing.T) {
 			t.Fatal(err)
 		}
 		defer ln.Close()
-		testMonitorFallback(t, ln, "unix:"+path)
+		testMonitorFallback(t, ln, "unix:"+path, false)
 	})
 	t.Run("tcp", func(t *testing.T) {
 		ln, err := stream.Listen("ptcp:0:127.0.0.1")
@@ -60,11 +62,20 @@ func TestMonitorFallback(t *testing.T) {
 			t.Fatal(err)
 		}
 		defer ln.Close()
-		testMonitorFallback(t, ln, fmt.Sprintf("tcp:127.0.0.1:%d", ln.Addr().(*net.TCPAddr).Port))
+		testMonitorFallback(t, ln, fmt.Sprintf("tcp:127.0.0.1:%d", ln.Addr().(*net.TCPAddr).Port), false)
+	})
+	t.Run("assume", func(t *testing.T) {
+		path := filepath.Join(t.TempDir(), "fake.sock")
+		ln, err := stream.Listen("punix:" + path)
+		if err != nil {
+			t.Fatal(err)
+		}
+		defer ln.Close()
+		testMonitorFallback(t, ln, "unix:"+path, true)
 	})
 }
 
-func testMonitorFallback(t *testing.T, ln net.Listener, remote string) {
+func testMonitorFallback(t *testing.T, ln net.Listener, remote string, assume bool) {
 	methods := make(chan string, 16)
 	monitorReq := make(chan ovsjson.Value, 1)
 	go func() {
@@ -105,7 +116,7 @@ func testMonitorFallback(t *testing.T, ln net.Listener, remote string) {
 		}
 	}()
 
-	idl := New(remote, vswitchSchema(t), Options{Retry: true})
+	idl := New(remote, vswitchSchema(t), Options{Retry: true, AssumeSchema: assume})
 	idl.Start()
 	defer idl.Close()
 	br := idl.Table("Bridge")
@@ -115,7 +126,11 @@ func testMonitorFallback(t *testing.T, ln net.Listener, remote string) {
 	for len(methods) > 0 {
 		got = append(got, <-methods)
 	}
-	if want := []string{"get_schema", "monitor_cond_since", "monitor_cond", "monitor"}; !slices.Equal(got, want) {
+	want := []string{"get_schema", "monitor_cond_since", "monitor_cond", "monitor"}
+	if assume {
+		want = append([]string{"monitor_cond_since"}, want...)
+	}
+	if !slices.Equal(got, want) {
 		t.Errorf("requests %v, want %v", got, want)
 	}
 	params := <-monitorReq

@@ -33,6 +33,15 @@ type Options struct {
 	// MinBackoff and MaxBackoff override the waits between reconnection
 	// attempts (default 1 s to 8 s).
 	MinBackoff, MaxBackoff time.Duration
+	// AssumeSchema skips the get_schema exchange: the monitor request
+	// goes out at once with the client schema's tables and columns, and
+	// only if the server refuses it (it lacks something, or is too old)
+	// is its schema fetched and the request made the usual way, with
+	// OVS's warnings about what is missing. The vswitch schema is about
+	// 100 kB on the wire, which is a noticeable share of a short-lived
+	// ovs-vsctl run. Until such a fallback, ServerSchema reports the
+	// client schema.
+	AssumeSchema bool
 }
 
 // ErrClosed is returned by operations on a closed IDL.

@@ -550,3 +550,32 @@ func TestConditionJSON(t *testing.T) {
 		t.Error("unknown function accepted")
 	}
 }
+
+func TestWaitRowsEncode(t *testing.T) {
+	idl := replica(t)
+	port, br := idl.Table("Port"), idl.Table("Bridge")
+	txn := idl.NewTxn()
+	txn.WaitRows(port, []Clause{Equal("name", ovsdb.NewScalarDatum(ovsdb.StringAtom("p0")))}, []ovsdb.UUID{mustUUID(uP0)})
+	txn.WaitRows(port, []Clause{Equal("fake_bridge", ovsdb.NewScalarDatum(ovsdb.BoolAtom(true))), Equal("name", ovsdb.NewScalarDatum(ovsdb.StringAtom("x")))}, nil)
+	txn.Set(br.Row(mustUUID(uBr0)), br.Column("datapath_type"), ovsdb.NewScalarDatum(ovsdb.StringAtom("netdev")))
+	params, ok := txn.encode()
+	if !ok || txn.Err() != nil {
+		t.Fatal("nothing to do", txn.Err())
+	}
+	got := string(ovsjson.Marshal(params))
+	want := `["Open_vSwitch",` +
+		`{"op":"wait","timeout":0,"table":"Port","where":[["name","==","p0"]],"columns":["_uuid"],"until":"==","rows":[{"_uuid":["uuid","` + uP0 + `"]}]},` +
+		`{"op":"wait","timeout":0,"table":"Port","where":[["fake_bridge","==",true],["name","==","x"]],"columns":["_uuid"],"until":"==","rows":[]},` +
+		`{"op":"update","table":"Bridge","where":[["_uuid","==",["uuid","` + uBr0 + `"]]],"row":{"datapath_type":"netdev"}}]`
+	if got != want {
+		t.Errorf("encode:\n got %s\nwant %s", got, want)
+	}
+
+	for _, cl := range []Clause{Constant(true), Equal("nosuch", ovsdb.NewScalarDatum(ovsdb.StringAtom("x")))} {
+		txn := idl.NewTxn()
+		txn.WaitRows(port, []Clause{cl}, nil)
+		if txn.Err() == nil {
+			t.Errorf("WaitRows with %+v accepted", cl)
+		}
+	}
+}

@@ -57,6 +57,9 @@ type request struct {
 	name      string // lock name
 	condSeqno uint64
 	method    monitorMethod
+	// assumed: a monitor request sent without asking for the schema
+	// (Options.AssumeSchema).
+	assumed bool
 }
 
 // connState is the protocol state, guarded by IDL.lmu.
@@ -93,6 +96,10 @@ type connState struct {
 	// nResumed counts monitor_cond_since replies that continued from
 	// lastTxnID instead of sending everything.
 	nResumed int
+
+	// assumeRefused: a monitor request made with Options.AssumeSchema
+	// was refused, so this IDL asks for the schema from now on.
+	assumeRefused bool
 }
 
 func (c *connState) init() {
@@ -172,7 +179,13 @@ func (idl *IDL) onConnected(seqno uint) {
 	c.seqno = seqno
 	c.method = methodSince
 	c.condInFlight = false
-	idl.send("get_schema", ovsjson.NewArray(ovsjson.NewString(idl.schema.Name)), request{kind: reqSchema})
+	if idl.opts.AssumeSchema && !c.assumeRefused {
+		c.serverSchema = idl.schema
+		c.monitorCols = idl.monitorColumns(idl.schema)
+		idl.sendMonitor(true)
+	} else {
+		idl.send("get_schema", ovsjson.NewArray(ovsjson.NewString(idl.schema.Name)), request{kind: reqSchema})
+	}
 	if c.lockName != "" {
 		idl.sendLock()
 	}
@@ -360,7 +373,7 @@ func (idl *IDL) onSchemaReply(m *jsonrpc.Message) {
 	}
 	idl.conn.serverSchema = schema
 	idl.conn.monitorCols = idl.monitorColumns(schema)
-	idl.sendMonitor()
+	idl.sendMonitor(false)
 }
 
 // monitorColumns returns, for each registered table the server has, the
@@ -404,9 +417,9 @@ func rpcErrorText(v ovsjson.Value) string {
 	return v.String()
 }
 
-// sendMonitor sends the monitor request for the current method. lmu is
-// held.
-func (idl *IDL) sendMonitor() {
+// sendMonitor sends the monitor request for the current method; assumed
+// says that the server's schema was not asked for. lmu is held.
+func (idl *IDL) sendMonitor(assumed bool) {
 	c := &idl.conn
 	c.phase = phaseMonitorRequested
 	var reqs []ovsjson.Member
@@ -436,7 +449,7 @@ func (idl *IDL) sendMonitor() {
 		c.warnedNoCond = true
 	}
 	c.condSent = c.condWanted
-	idl.send(c.method.String(), ovsjson.NewArray(params...), request{kind: reqMonitor, method: c.method, condSeqno: c.condWanted})
+	idl.send(c.method.String(), ovsjson.NewArray(params...), request{kind: reqMonitor, method: c.method, condSeqno: c.condWanted, assumed: assumed})
 }
 
 func isUnknownMethod(v ovsjson.Value) bool {
@@ -455,9 +468,19 @@ func (idl *IDL) onMonitorReply(m *jsonrpc.Message, r request) {
 		if c.phase != phaseMonitorRequested {
 			return
 		}
+		if r.assumed {
+			// The server's schema differs from ours (or the server
+			// predates monitor_cond_since): do it the long way,
+			// which says what is missing.
+			c.assumeRefused = true
+			c.phase = phaseSchemaRequested
+			c.method = methodSince
+			idl.send("get_schema", ovsjson.NewArray(ovsjson.NewString(idl.schema.Name)), request{kind: reqSchema})
+			return
+		}
 		if isUnknownMethod(m.Error) && r.method > methodMonitor {
 			c.method = r.method - 1
-			idl.sendMonitor()
+			idl.sendMonitor(false)
 			return
 		}
 		log.Warn("%s: %s request failed: %s", idl.remote, r.method, rpcErrorText(m.Error))

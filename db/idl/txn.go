@@ -59,6 +59,7 @@ type Txn struct {
 	rows  map[ovsdb.UUID]*txnRow
 	order []*txnRow
 
+	rowWaits []rowWait
 	comments []string
 	dryRun   bool
 	durable  bool
@@ -127,6 +128,13 @@ type rowMut struct {
 type verify struct {
 	col   *Column
 	value ovsdb.Datum
+}
+
+// rowWait is a WaitRows guard.
+type rowWait struct {
+	table *Table
+	where []Clause
+	rows  []ovsdb.UUID
 }
 
 // NewTxn starts a transaction.
@@ -418,6 +426,34 @@ func (t *Txn) Verify(row *Row, c *Column) {
 	tr.verifies = append(tr.verifies, verify{col: c, value: value})
 }
 
+// WaitRows makes the transaction fail with TryAgain unless, when the
+// server executes it, the rows of table that match every clause of where
+// are exactly those with the given UUIDs. It guards a decision about which
+// rows match a condition ("no port is named p1") taken on a replica that
+// holds only the rows of a monitor condition, where verifying whole
+// columns of every row is not possible and would cost far more. Constant
+// clauses are not allowed: a transaction's "where" has none.
+func (t *Txn) WaitRows(table *Table, where []Clause, rows []ovsdb.UUID) {
+	if !t.building() {
+		return
+	}
+	if table == nil || table.idl != t.idl {
+		t.fail("WaitRows on a table of another database")
+		return
+	}
+	for i := range where {
+		if where[i].Column == "" {
+			t.fail("WaitRows with a constant clause")
+			return
+		}
+		if err := checkClause(table, &where[i]); err != nil {
+			t.fail("%v", strings.TrimPrefix(err.Error(), "idl: "))
+			return
+		}
+	}
+	t.rowWaits = append(t.rowWaits, rowWait{table: table, where: slices.Clone(where), rows: slices.Clone(rows)})
+}
+
 // Increment adds 1 to integer column c of row when the transaction
 // commits, and reads back the result (IncrementValue): OVS's next_cfg
 // protocol. Unless force is set, the increment is sent only if the
@@ -620,6 +656,9 @@ func (t *Txn) encode() (ovsjson.Value, bool) {
 		b := append([]byte(`{"op":"assert","lock":`), ovsjson.AppendString(nil, name)...)
 		add(append(b, '}'))
 	}
+	for i := range t.rowWaits {
+		add(appendRowWait(nil, &t.rowWaits[i]))
+	}
 	for _, tr := range t.order {
 		if len(tr.verifies) == 0 || tr.inserted {
 			continue
@@ -821,6 +860,39 @@ func (e *encoder) appendDatum(dst []byte, d *ovsdb.Datum, t *ovsdb.Type, asSet b
 		dst = e.appendAtom(dst, t.Key.Type, d.Keys[i])
 	}
 	return append(dst, "]]"...)
+}
+
+// appendRowWait writes w as a "wait" operation on the _uuid column.
+func appendRowWait(b []byte, w *rowWait) []byte {
+	var enc encoder
+	b = append(b, `{"op":"wait","timeout":0,"table":`...)
+	b = ovsjson.AppendString(b, w.table.Name)
+	b = append(b, `,"where":[`...)
+	for i := range w.where {
+		cl := &w.where[i]
+		if i > 0 {
+			b = append(b, ',')
+		}
+		b = append(b, '[')
+		b = ovsjson.AppendString(b, cl.Column)
+		b = append(b, ',')
+		b = ovsjson.AppendString(b, cl.Function)
+		b = append(b, ',')
+		ct := w.table.byName[cl.Column].Schema.Type
+		ct.Min, ct.Max = 0, ovsdb.Unlimited
+		b = enc.appendDatum(b, &cl.Value, &ct, false)
+		b = append(b, ']')
+	}
+	b = append(b, `],"columns":["_uuid"],"until":"==","rows":[`...)
+	for i, u := range w.rows {
+		if i > 0 {
+			b = append(b, ',')
+		}
+		b = append(b, `{"_uuid":["uuid","`...)
+		b = append(b, u.String()...)
+		b = append(b, `"]}`...)
+	}
+	return append(b, "]}"...)
 }
 
 func appendWhereUUID(dst []byte, u ovsdb.UUID) []byte {

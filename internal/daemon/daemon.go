@@ -192,15 +192,19 @@ func takeNotify() *os.File {
 }
 
 // executable is the file to re-execute: the path the user ran (so that the
-// kernel names the process after it), else the running binary.
+// kernel names the process after it), else the running binary. The path
+// counts only if it is the running binary: a program that starts this one
+// with argv[0] set to a bare tool name (as ovs-ctl does) must not have the
+// daemon re-execute whatever $PATH finds under that name, such as another
+// OVS installation.
 func executable() string {
 	a0 := os.Args[0]
 	if strings.Contains(a0, "/") {
-		if p, err := filepath.Abs(a0); err == nil && isExecutable(p) {
+		if p, err := filepath.Abs(a0); err == nil && isExecutable(p) && isSelf(p) {
 			return p
 		}
 	} else if p, err := exec.LookPath(a0); err == nil {
-		if p, err := filepath.Abs(p); err == nil {
+		if p, err := filepath.Abs(p); err == nil && isSelf(p) {
 			return p
 		}
 	}
@@ -208,6 +212,16 @@ func executable() string {
 		return p
 	}
 	return "/proc/self/exe"
+}
+
+// isSelf reports whether p is the file this process runs.
+func isSelf(p string) bool {
+	fi, err := os.Stat(p)
+	if err != nil {
+		return false
+	}
+	self, err := os.Stat("/proc/self/exe")
+	return err == nil && os.SameFile(fi, self)
 }
 
 func isExecutable(p string) bool {

@@ -1,0 +1,182 @@
+// Package xlate translates packets through the OpenFlow pipeline of the
+// bridges into datapath actions and the megaflow mask under which that
+// translation holds, and keeps the datapath's flow cache honest: it is the
+// datapath's upcall handler and runs the revalidator.
+//
+// Translation reads an immutable snapshot of the switch's configuration
+// (Config: bridges, ports, VLAN settings), published by engine/bridge with
+// an atomic pointer swap, so the many concurrent upcalls never take a lock
+// to see configuration. The OpenFlow tables and MAC tables are shared
+// objects with their own concurrency rules.
+//
+// The mask grows as translation looks at fields (OVS's wildcard tracking):
+// a rule lookup unwildcards what the classifier examined, NORMAL switching
+// unwildcards the addresses and VLAN it decides on. A megaflow built from
+// it matches exactly the packets that would translate the same way.
+package xlate
+
+import (
+	"github.com/govs/ovs/engine/mactable"
+	"github.com/govs/ovs/engine/ofproto"
+)
+
+// VLANMode is a port's 802.1Q mode (the Port table's vlan_mode).
+type VLANMode uint8
+
+// VLAN modes.
+const (
+	Trunk VLANMode = iota
+	Access
+	NativeTagged
+	NativeUntagged
+)
+
+// VLANSet is a set of VLAN IDs (0..4095).
+type VLANSet [64]uint64
+
+// Has reports whether vid is in s.
+func (s *VLANSet) Has(vid uint16) bool { return s[vid>>6]&(1<<(vid&63)) != 0 }
+
+// Add puts vid in s.
+func (s *VLANSet) Add(vid uint16) { s[vid>>6] |= 1 << (vid & 63) }
+
+// Config is one consistent view of every bridge, as translation sees it.
+// It is never modified after being published.
+type Config struct {
+	Bridges []*Bridge
+	// byDP maps datapath port numbers to ports.
+	byDP map[uint32]*Port
+}
+
+// NewConfig indexes bridges into a Config ready to publish.
+func NewConfig(bridges []*Bridge) *Config {
+	c := &Config{Bridges: bridges, byDP: make(map[uint32]*Port)}
+	for _, br := range bridges {
+		br.bundles = make(map[string]*Bundle, len(br.Bundles))
+		for _, b := range br.Bundles {
+			br.bundles[b.Name] = b
+		}
+		for _, p := range br.Ports {
+			if p.HasDP {
+				c.byDP[p.DPPort] = p
+			}
+		}
+	}
+	return c
+}
+
+// PortByDP returns the port with datapath port number no.
+func (c *Config) PortByDP(no uint32) *Port { return c.byDP[no] }
+
+// Bridge returns the bridge called name.
+func (c *Config) Bridge(name string) *Bridge {
+	for _, b := range c.Bridges {
+		if b.Name == name {
+			return b
+		}
+	}
+	return nil
+}
+
+// Bridge is one bridge: an OpenFlow switch with ports grouped in bundles.
+type Bridge struct {
+	Name    string
+	OF      *ofproto.Ofproto
+	MAC     *mactable.Table
+	Ports   map[uint32]*Port // by OpenFlow port number
+	Bundles []*Bundle
+
+	FloodVLANs  VLANSet // VLANs on which NORMAL does not learn
+	ForwardBPDU bool    // other_config:forward-bpdu
+
+	bundles map[string]*Bundle // by name, filled by NewConfig
+}
+
+// bundle returns the bundle called name.
+func (br *Bridge) bundle(name string) *Bundle { return br.bundles[name] }
+
+// Port is one OpenFlow port (an Interface row).
+type Port struct {
+	Bridge *Bridge
+	Name   string
+	OFPort uint32
+	DPPort uint32
+	HasDP  bool  // false for patch ports, which live only here
+	Peer   *Port // the other end of a patch port
+	Bundle *Bundle
+
+	// OpenFlow port config and state.
+	NoFlood, NoForward, NoReceive, AdminDown bool
+	LinkDown                                 bool
+}
+
+// Bundle is a Port row: the unit NORMAL switches between, with its VLAN
+// configuration.
+type Bundle struct {
+	Name      string
+	Ports     []*Port
+	Mode      VLANMode
+	Tag       int      // -1 when none
+	Trunks    *VLANSet // nil: all VLANs
+	Protected bool
+}
+
+// includes reports whether VLAN vid may leave through b.
+func (b *Bundle) includes(vid uint16) bool {
+	switch b.Mode {
+	case Access:
+		return int(vid) == b.Tag
+	case NativeTagged, NativeUntagged:
+		return int(vid) == b.Tag || b.Trunks == nil || b.Trunks.Has(vid)
+	}
+	return b.Trunks == nil || b.Trunks.Has(vid)
+}
+
+// inputVLAN determines the VLAN of a packet received on b with outer TCI
+// tci (0 when untagged); ok is false when b must drop it.
+func (b *Bundle) inputVLAN(tci uint16) (vid uint16, ok bool) {
+	tagged := tci&0x1000 != 0
+	pvid := uint16(tci & 0x0fff)
+	switch b.Mode {
+	case Access:
+		if tagged && pvid != 0 {
+			return 0, false
+		}
+		return uint16(b.Tag), true
+	case NativeTagged, NativeUntagged:
+		if !tagged || pvid == 0 {
+			return uint16(b.Tag), true
+		}
+	}
+	if tagged {
+		vid = pvid
+	}
+	if b.Trunks != nil && !b.Trunks.Has(vid) {
+		return 0, false
+	}
+	return vid, true
+}
+
+// outputTagged reports whether VLAN vid leaves b tagged.
+func (b *Bundle) outputTagged(vid uint16) bool {
+	switch b.Mode {
+	case Access:
+		return false
+	case NativeUntagged:
+		return int(vid) != b.Tag
+	}
+	return vid != 0
+}
+
+// firstPort returns the port NORMAL sends through (bonds: the first
+// usable member).
+func (b *Bundle) firstPort() *Port {
+	for _, p := range b.Ports {
+		// Like OVS, a port whose link is down still gets its share
+		// (the device counts the drop); only OpenFlow config excludes it.
+		if !p.AdminDown && !p.NoForward {
+			return p
+		}
+	}
+	return nil
+}

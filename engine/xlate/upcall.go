@@ -1,0 +1,265 @@
+package xlate
+
+import (
+	"context"
+	"sync"
+	"sync/atomic"
+	"time"
+
+	"github.com/govs/ovs/engine/dpif"
+	"github.com/govs/ovs/engine/flow"
+	"github.com/govs/ovs/engine/netdev"
+	"github.com/govs/ovs/internal/vlog"
+)
+
+var log = vlog.NewModule("ofproto_dpif_upcall")
+
+// DefaultMaxIdle is how long an unused datapath flow lives, in
+// milliseconds (other_config:max-idle).
+const DefaultMaxIdle = 10000
+
+// DefaultFlowLimit is the datapath flow limit upcall/show reports
+// (other_config:flow-limit).
+const DefaultFlowLimit = 10000
+
+// revalidateEvery is how often the revalidator looks at every flow even
+// when nothing changed: for idle expiry, statistics and MAC refresh.
+const revalidateEvery = 500 * time.Millisecond
+
+// Handler is the datapath's upcall handler and the revalidator of the
+// flows it installs.
+type Handler struct {
+	dp  dpif.Datapath
+	cfg atomic.Pointer[Config]
+
+	// gen counts changes that may make installed flows wrong
+	// (configuration, OpenFlow tables, MAC tables). A flow remembers the
+	// generation it was translated at.
+	gen     atomic.Uint64
+	kick    chan struct{}
+	maxIdle atomic.Int64
+	limit   atomic.Int64
+
+	mu        sync.Mutex // guards the statistics below
+	flowsMax  uint64
+	flowsAvg  uint64
+	dumpMs    int64
+	lastCount uint64
+}
+
+// ukey is the handler's record of one installed flow (OVS's udpif_key).
+// Only the revalidator goroutine touches it after installation.
+type ukey struct {
+	cache   *Cache
+	gen     uint64
+	created int64
+	packets uint64
+	bytes   uint64
+}
+
+// NewHandler returns a handler for dp and registers it as dp's upcall
+// handler.
+func NewHandler(dp dpif.Datapath) *Handler {
+	h := &Handler{dp: dp, kick: make(chan struct{}, 1)}
+	h.cfg.Store(NewConfig(nil))
+	h.maxIdle.Store(DefaultMaxIdle)
+	h.limit.Store(DefaultFlowLimit)
+	dp.SetUpcallHandler(h)
+	return h
+}
+
+// Config returns the configuration translations currently use.
+func (h *Handler) Config() *Config { return h.cfg.Load() }
+
+// SetConfig publishes a new configuration; installed flows are
+// revalidated against it.
+func (h *Handler) SetConfig(c *Config) {
+	h.cfg.Store(c)
+	h.Changed()
+}
+
+// SetMaxIdle sets other_config:max-idle in milliseconds.
+func (h *Handler) SetMaxIdle(ms int64) {
+	if ms <= 0 {
+		ms = DefaultMaxIdle
+	}
+	h.maxIdle.Store(ms)
+}
+
+// SetFlowLimit sets other_config:flow-limit.
+func (h *Handler) SetFlowLimit(n int64) {
+	if n <= 0 {
+		n = DefaultFlowLimit
+	}
+	h.limit.Store(n)
+}
+
+// Changed says something translation depends on changed (an OpenFlow
+// table, a MAC table): installed flows must be checked.
+func (h *Handler) Changed() {
+	h.gen.Add(1)
+	select {
+	case h.kick <- struct{}{}:
+	default:
+	}
+}
+
+func (h *Handler) nowSec() int64 { return h.dp.Now() / 1000 }
+
+// Miss implements dpif.UpcallHandler.
+func (h *Handler) Miss(u *dpif.Upcall) {
+	gen := h.gen.Load() // before translating: a change racing with us forces a recheck
+	out := Translate(h.cfg.Load(), &Input{Key: u.Key, Learn: true, Now: h.nowSec()})
+	u.Actions = append(u.Actions[:0], out.Actions...)
+	u.Mask = out.Mask
+	u.Install = true
+	now := h.dp.Now()
+	u.Cookie = &ukey{cache: out.Cache, gen: gen, created: now}
+	// The packet that missed counts for the rules it went through.
+	if u.Packet != nil {
+		for _, r := range out.Cache.Rules {
+			r.Credit(1, uint64(len(u.Packet.Data)), now)
+		}
+	}
+	if out.MACChanged {
+		h.Changed()
+	}
+}
+
+// Userspace implements dpif.UpcallHandler. Nothing sends packets to
+// userspace yet (controllers come with OpenFlow connections).
+func (h *Handler) Userspace(pkt *netdev.Packet, key *flow.Key, userdata []byte) {}
+
+// Run is the revalidator: it expires idle flows, pushes flow statistics to
+// OpenFlow rules and MAC tables, and re-translates flows after changes,
+// deleting those whose translation no longer holds. It returns when ctx
+// ends.
+func (h *Handler) Run(ctx context.Context) {
+	t := time.NewTicker(revalidateEvery)
+	defer t.Stop()
+	for {
+		select {
+		case <-ctx.Done():
+			return
+		case <-t.C:
+		case <-h.kick:
+			// Let a burst of changes (a flood of new MACs) settle
+			// into one pass.
+			select {
+			case <-ctx.Done():
+				return
+			case <-time.After(20 * time.Millisecond):
+			}
+		}
+		h.Revalidate()
+	}
+}
+
+// Revalidate makes one pass over the datapath's flows now.
+func (h *Handler) Revalidate() {
+	start := time.Now()
+	cfg := h.cfg.Load()
+	gen := h.gen.Load()
+	now := h.dp.Now()
+	nowSec := now / 1000
+	maxIdle := h.maxIdle.Load()
+
+	var dead []*dpif.Flow
+	var count uint64
+	h.dp.FlowDump(func(f *dpif.Flow, st dpif.FlowStats) bool {
+		count++
+		u, _ := f.Cookie.(*ukey)
+		last := st.Used
+		if u != nil && last < u.created {
+			last = u.created
+		}
+		if last != 0 && now-last > maxIdle {
+			dead = append(dead, f)
+			return true
+		}
+		if u == nil {
+			return true
+		}
+		if st.Packets > u.packets {
+			dp, db := st.Packets-u.packets, st.Bytes-u.bytes
+			for _, r := range u.cache.Rules {
+				r.Credit(dp, db, st.Used)
+			}
+			for _, l := range u.cache.Learn {
+				l.Bridge.MAC.Refresh(l.VLAN, l.MAC, l.Bundle, nowSec)
+			}
+			u.packets, u.bytes = st.Packets, st.Bytes
+		}
+		if u.gen != gen {
+			out := Translate(cfg, &Input{Key: f.Key, Now: nowSec})
+			if !sameActions(out.Actions, f.Actions()) || !maskWithin(&out.Mask, &f.Mask) {
+				dead = append(dead, f)
+				return true
+			}
+			u.gen, u.cache = gen, out.Cache
+		}
+		return true
+	})
+	for _, f := range dead {
+		h.dp.FlowDel(f)
+	}
+	for _, br := range cfg.Bridges {
+		before := br.MAC.Generation()
+		br.MAC.Expire(nowSec)
+		if br.MAC.Generation() != before {
+			h.Changed()
+		}
+	}
+
+	h.mu.Lock()
+	count -= uint64(len(dead))
+	h.lastCount = count
+	if count > h.flowsMax {
+		h.flowsMax = count
+	}
+	h.flowsAvg = (h.flowsAvg + count) / 2
+	h.dumpMs = time.Since(start).Milliseconds()
+	h.mu.Unlock()
+}
+
+func sameActions(a, b dpif.Actions) bool {
+	if len(a) != len(b) {
+		return false
+	}
+	for i := range a {
+		x, y := &a[i], &b[i]
+		if x.Type != y.Type || x.Port != y.Port || x.VLAN != y.VLAN || string(x.Userdata) != string(y.Userdata) {
+			return false
+		}
+		if (x.Set == nil) != (y.Set == nil) || (x.Set != nil && *x.Set != *y.Set) {
+			return false
+		}
+	}
+	return true
+}
+
+// maskWithin reports whether every bit of m is in outer: a translation
+// that now looks at more fields than the installed flow matches on cannot
+// keep the flow.
+func maskWithin(m, outer *flow.Key) bool {
+	mw, ow := m.Words(), outer.Words()
+	for i := range mw {
+		if mw[i]&^ow[i] != 0 {
+			return false
+		}
+	}
+	return true
+}
+
+// UpcallStats are what upcall/show prints.
+type UpcallStats struct {
+	Current, Avg, Max, Limit uint64
+	DumpMs                   int64
+}
+
+// Stats returns the revalidator's statistics.
+func (h *Handler) Stats() UpcallStats {
+	h.mu.Lock()
+	defer h.mu.Unlock()
+	return UpcallStats{Current: h.dp.Stats().Flows, Avg: h.flowsAvg, Max: h.flowsMax, Limit: uint64(h.limit.Load()), DumpMs: h.dumpMs}
+}
