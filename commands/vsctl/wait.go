@@ -67,15 +67,18 @@ func (r *runner) checkIfaces() {
 		if row == nil {
 			continue
 		}
-		if v, ok := row.Int(ofport); ok && v == -1 {
-			msg := row.Str(errCol)
-			if msg == "" {
-				continue
-			}
-			fmt.Fprintf(r.s.stderr, "ovs-vsctl: Error detected while setting up '%s': %s.  See ovs-vswitchd log for details.\n",
-				row.Str(r.col("Interface", "name")), msg)
-			logged = true
+		// OVS reports an interface that got no OpenFlow port as well as
+		// one that failed (-1), with the error text when there is one.
+		if v, ok := row.Int(ofport); ok && v != -1 {
+			continue
 		}
+		name := row.Str(r.col("Interface", "name"))
+		if msg := row.Str(errCol); msg != "" {
+			fmt.Fprintf(r.s.stderr, "ovs-vsctl: Error detected while setting up '%s': %s.  See ovs-vswitchd log for details.\n", name, msg)
+		} else {
+			fmt.Fprintf(r.s.stderr, "ovs-vsctl: Error detected while setting up '%s'.  See ovs-vswitchd log for details.\n", name)
+		}
+		logged = true
 	}
 	if logged {
 		fmt.Fprintf(r.s.stderr, "ovs-vsctl: The default log directory is \"%s\".\n", paths.LogDir())

@@ -42,7 +42,12 @@ import (
 	"github.com/govs/ovs/proto/ovsjson"
 )
 
-var log = vlog.NewModule("bridge")
+var (
+	log            = vlog.NewModule("bridge")
+	logDpif        = vlog.NewModule("dpif")
+	logOfprotoDpif = vlog.NewModule("ofproto_dpif")
+	logOfproto     = vlog.NewModule("ofproto")
+)
 
 // retryEvery is how often missing devices are retried and link state is
 // polled.
@@ -338,11 +343,12 @@ func (s *Switch) addBridge(name string, row *idl.Row) (*Bridge, error) {
 	switch dpType {
 	case "system":
 		if !s.opts.KernelDatapath {
-			log.Info("Generic Netlink family 'ovs_datapath' does not exist. The Open vSwitch kernel module is probably not loaded.")
-			log.Err("failed to open datapath of type system: No such device")
-			log.Err("failed to open datapath %s: No such device", name)
-			log.Err("failed to create bridge %s: No such device", name)
-			return nil, unix.ENODEV
+			// OVS's words for a kernel without the openvswitch module.
+			logDpif.Warn("failed to create datapath ovs-system: No such file or directory")
+			logOfprotoDpif.Err("failed to open datapath of type system: No such file or directory")
+			logOfproto.Err("failed to open datapath %s: No such file or directory", name)
+			log.Err("failed to create bridge %s: No such file or directory", name)
+			return nil, unix.ENOENT
 		}
 	case "", "netdev":
 		if dpType == "" && !s.opts.KernelDatapath {

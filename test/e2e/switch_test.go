@@ -517,3 +517,23 @@ func sortLines(s string) string {
 	sort.Strings(lines)
 	return strings.Join(lines, "\n")
 }
+
+// Without the kernel module, an explicit datapath_type=system fails as in
+// OVS (log and ovs-vsctl's report), while other bridges keep working.
+func TestSwitchSystemDatapathFails(t *testing.T) {
+	if _, err := os.Stat("/sys/module/openvswitch"); err == nil {
+		t.Skip("the kernel has the openvswitch module")
+	}
+	s := newSwitch(t, false)
+	h1, h2 := s.addHost("10.9.0.1/24"), s.addHost("10.9.0.2/24")
+	s.vsctl("add-br", "br0", "--", "add-port", "br0", h1.Port, "--", "add-port", "br0", h2.Port)
+	r := s.e.run(s.vsctlP, "--timeout=20", "add-br", "brs", "--", "set", "bridge", "brs", "datapath_type=system")
+	if r.Code != 0 || !strings.Contains(r.Stderr, "ovs-vsctl: Error detected while setting up 'brs'.  See ovs-vswitchd log for details.") {
+		t.Fatalf("add-br with datapath_type=system: %s", r)
+	}
+	log, _ := os.ReadFile(filepath.Join(s.e.LogDir, "ovs-vswitchd.log"))
+	if !strings.Contains(string(log), "|bridge|ERR|failed to create bridge brs: No such file or directory") {
+		t.Fatalf("log lacks the failure:\n%s", log)
+	}
+	s.mustPing(h1, h2.IP)
+}
