@@ -65,11 +65,21 @@ type Table struct {
 	// (learned, moved, expired, flushed), so that the revalidator knows
 	// datapath flows may be stale.
 	gen uint64
+	// flooded holds unicast addresses that were looked up and not found
+	// (so some datapath flow floods them). Learning an address that is
+	// not in it cannot make any installed flow wrong, which spares the
+	// revalidator a pass per new host. Bounded: when full, every new
+	// address counts as flooded until the table is flushed.
+	flooded     map[key]struct{}
+	floodedFull bool
 }
+
+// maxFlooded bounds Table.flooded.
+const maxFlooded = 1 << 16
 
 // New returns an empty table with OVS's default limits.
 func New() *Table {
-	return &Table{entries: make(map[key]*entry), aging: DefaultAgingTime, max: DefaultSize}
+	return &Table{entries: make(map[key]*entry), flooded: make(map[key]struct{}), aging: DefaultAgingTime, max: DefaultSize}
 }
 
 // SetLimits sets the aging time in seconds and the maximum number of
@@ -106,8 +116,8 @@ func (t *Table) Generation() uint64 {
 }
 
 // Learn records that mac on vlan was seen on port at time now (seconds).
-// It reports whether the table's answer for (vlan, mac) changed (a new
-// entry or a move), which is when datapath flows must be revalidated.
+// It reports whether datapath flows may now be wrong: the address moved,
+// or it is new and something flooded it as unknown before (see Lookup).
 func (t *Table) Learn(vlan uint16, mac [6]byte, port Port, now int64) bool {
 	if mac[0]&1 != 0 { // never learn multicast or broadcast sources
 		return false
@@ -139,7 +149,11 @@ func (t *Table) Learn(vlan uint16, mac [6]byte, port Port, now int64) bool {
 	t.entries[k] = e
 	t.stats.Learned++
 	t.gen++
-	return true
+	if _, ok := t.flooded[k]; ok || t.floodedFull {
+		delete(t.flooded, k)
+		return true
+	}
+	return false
 }
 
 // evictOne removes the least recently used dynamic entry.
@@ -164,12 +178,23 @@ func (t *Table) remove(e *entry) {
 	t.gen++
 }
 
-// Lookup returns the port mac on vlan was learned on.
+// Lookup returns the port mac on vlan was learned on. A unicast address
+// that is not found is remembered as flooded: learning it later must
+// revalidate the flows that flood it.
 func (t *Table) Lookup(vlan uint16, mac [6]byte) (Port, bool) {
 	t.mu.Lock()
 	defer t.mu.Unlock()
-	if e, ok := t.entries[key{vlan, mac}]; ok {
+	k := key{vlan, mac}
+	if e, ok := t.entries[k]; ok {
 		return e.port, true
+	}
+	if mac[0]&1 == 0 && !t.floodedFull {
+		if len(t.flooded) >= maxFlooded {
+			t.floodedFull = true
+			clear(t.flooded)
+		} else {
+			t.flooded[k] = struct{}{}
+		}
 	}
 	return nil, false
 }
@@ -256,6 +281,8 @@ func (t *Table) Flush() {
 			t.remove(e)
 		}
 	}
+	clear(t.flooded)
+	t.floodedFull = false
 	t.gen++
 }
 

@@ -6,8 +6,14 @@ func m(b byte) [6]byte { return [6]byte{2, 0, 0, 0, 0, b} }
 
 func TestLearnMoveExpireEvict(t *testing.T) {
 	tb := New()
+	if tb.Learn(1, m(7), "p1", 0) {
+		t.Fatal("a new address nobody flooded invalidates nothing")
+	}
+	if _, ok := tb.Lookup(1, m(1)); ok {
+		t.Fatal("found before learning")
+	}
 	if !tb.Learn(1, m(1), "p1", 0) {
-		t.Fatal("new entry not reported")
+		t.Fatal("learning a flooded address not reported")
 	}
 	if tb.Learn(1, m(1), "p1", 5) {
 		t.Fatal("refresh reported as change")
@@ -29,7 +35,7 @@ func TestLearnMoveExpireEvict(t *testing.T) {
 		t.Fatal("expired too early")
 	}
 	tb.Expire(6 + DefaultAgingTime)
-	if _, ok := tb.Lookup(1, m(1)); ok || tb.Stats().Expired != 1 {
+	if _, ok := tb.Lookup(1, m(1)); ok || tb.Stats().Expired != 2 {
 		t.Fatal("not expired")
 	}
 	tb.SetLimits(60, 2)

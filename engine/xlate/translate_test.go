@@ -127,11 +127,15 @@ func TestNormalMoveAndReserved(t *testing.T) {
 	br := testBridge("br0", trunk("p1"), trunk("p2"), trunk("p3"))
 	cfg := NewConfig([]*Bridge{br})
 	out := run(cfg, key(11, mac(1), mac(2), 0))
-	if !out.MACChanged {
-		t.Fatal("first sighting of a MAC did not change the table")
+	if out.MACChanged {
+		t.Fatal("learning an address no flow floods invalidated flows")
 	}
 	if got := outputs(out.Actions); !eq(got, []string{"2", "3"}) {
 		t.Fatalf("unknown unicast: %v", got)
+	}
+	// mac(2) was just flooded as unknown: learning it must revalidate.
+	if out := run(cfg, key(12, mac(2), mac(9), 0)); !out.MACChanged {
+		t.Fatal("learning a flooded address did not invalidate flows")
 	}
 	// mac(1) moves to port 3.
 	if out := run(cfg, key(13, mac(1), mac(2), 0)); !out.MACChanged {
