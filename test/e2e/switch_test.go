@@ -285,6 +285,18 @@ func TestSwitchVLANs(t *testing.T) {
 	if !s.noPing(a10, e20.IP) {
 		t.Fatalf("VLAN 10 reached VLAN 20 across the trunk\n%s", s.debug())
 	}
+	// A fake bridge: VLAN 20 of br0 as a bridge of its own, whose
+	// internal port gives the switch's namespace a leg in VLAN 20 only.
+	s.vsctl("add-br", "vl20", "br0", "20")
+	if got := strings.TrimSpace(s.vsctl("br-to-vlan", "vl20")); got != "20" {
+		t.Fatalf("br-to-vlan: %q", got)
+	}
+	s.sh("ip -n %s addr add 10.1.0.20/24 dev vl20 && ip -n %s link set vl20 up", s.ns, s.ns)
+	local := &Host{NS: s.ns}
+	s.mustPing(local, c20.IP)
+	if !s.noPing(local, a10.IP) {
+		t.Fatalf("the VLAN 20 fake bridge reached VLAN 10\n%s", s.debug())
+	}
 	// On the wire, tagged with 802.1Q.
 	if _, err := exec.LookPath("tcpdump"); err != nil {
 		if os.Getenv("CI") == "true" {
