@@ -5,6 +5,7 @@ import (
 	"time"
 
 	"github.com/govs/ovs/engine/dpif/userspace"
+	"github.com/govs/ovs/engine/flow"
 	"github.com/govs/ovs/engine/mactable"
 	"github.com/govs/ovs/engine/netdev"
 	"github.com/govs/ovs/engine/ofproto"
@@ -123,5 +124,38 @@ func TestRevalidationFollowsMovedMAC(t *testing.T) {
 	}
 	if f := recv(devs[1], 100*time.Millisecond); f != nil {
 		t.Fatal("traffic still goes to the old port")
+	}
+}
+
+// Unused datapath flows expire after max-idle; rules get the traffic of
+// the flows derived from them.
+func TestIdleExpiryAndRuleStats(t *testing.T) {
+	h, devs := switchOf(t, 2)
+	h.SetMaxIdle(50)
+	ip := []byte{0x08, 0x00, 0x45, 0, 0, 20, 0, 0, 0, 0, 64, 17, 0, 0, 10, 0, 0, 1, 10, 0, 0, 2}
+	bcast := [6]byte{0xff, 0xff, 0xff, 0xff, 0xff, 0xff}
+	for i := 0; i < 3; i++ {
+		devs[0].Inject(frame(bcast, mac(1), ip...))
+		if recv(devs[1], 2*time.Second) == nil {
+			t.Fatal("broadcast not flooded")
+		}
+	}
+	if n := h.dp.Stats().Flows; n != 1 {
+		t.Fatalf("%d datapath flows, want 1", n)
+	}
+	h.Revalidate() // pushes the flow's statistics to the NORMAL rule
+	br := h.Config().Bridges[0]
+	var f, wc flow.Flow
+	rule := br.OF.Lookup(0, &f, &wc)
+	if p, _, _ := rule.Stats(); p != 3 {
+		t.Fatalf("NORMAL rule saw %d packets, want 3", p)
+	}
+	deadline := time.Now().Add(5 * time.Second)
+	for h.dp.Stats().Flows != 0 {
+		if time.Now().After(deadline) {
+			t.Fatal("idle flow never expired")
+		}
+		time.Sleep(60 * time.Millisecond)
+		h.Revalidate()
 	}
 }
