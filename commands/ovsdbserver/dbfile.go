@@ -48,6 +48,8 @@ type dbFile struct {
 	// compaction rewrites the file from memory.
 	failed error
 	closed bool
+	// rec is the buffer commit records are encoded into.
+	rec []byte
 }
 
 func (f *dbFile) name() string { return f.db.Schema().Name }
@@ -143,12 +145,17 @@ func (f *dbFile) write(c *database.Commit, now time.Time) error {
 	if !c.HasFileRecord() {
 		return nil
 	}
-	rec := c.FileRecord(now)
-	if f.noDiff {
-		rec = wholeRecord(c, rec)
-	}
 	before := f.log.Offset()
-	err := f.log.WriteRecord(rec)
+	var err error
+	if f.noDiff {
+		err = f.log.WriteRecord(wholeRecord(c, c.FileRecord(now)))
+	} else {
+		f.rec = c.AppendFileRecord(f.rec[:0], now)
+		err = f.log.WriteRaw(f.rec)
+		if cap(f.rec) > 1<<20 {
+			f.rec = nil // a huge commit should not pin its buffer
+		}
+	}
 	if err == nil {
 		err = f.log.Commit(c.Durable)
 	}

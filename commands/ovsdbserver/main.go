@@ -50,6 +50,9 @@ type options struct {
 	ssl      sslOptions
 	daemon   daemon.Config
 	explicit bool // databases were named on the command line
+	// memPolicy puts the process memory policy (gcpolicy.go) in force;
+	// run sets it, tests running the server in process do not.
+	memPolicy bool
 }
 
 // sslOptions are the PKI and SSL options. There is no SSL stream yet, so

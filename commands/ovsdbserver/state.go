@@ -32,6 +32,9 @@ type ovsdbServer struct {
 	opts *options
 	srv  *server.Server
 	ctl  *unixctl.Server
+	// mem is the process's memory policy (gcpolicy.go); nil when the
+	// server runs inside another program (tests).
+	mem *memPolicy
 
 	// mu serialises unixctl commands (unixctl runs them under it) with
 	// the main loop's periodic work. The commit hook never takes it.
@@ -64,6 +67,7 @@ func run(o *options) int {
 	if err := o.daemon.Start(program); err != nil {
 		return fatal(err)
 	}
+	o.memPolicy = true
 	s, err := start(o)
 	if err != nil {
 		return fatal(err)
@@ -99,6 +103,9 @@ func start(o *options) (*ovsdbServer, error) {
 		listeners: make(map[net.Listener]bool),
 		wake:      make(chan struct{}, 1),
 		exitCh:    make(chan int, 1),
+	}
+	if o.memPolicy {
+		s.mem = startMemPolicy()
 	}
 	s.srv = server.New(server.Options{
 		Commit:  s.commit,
@@ -245,6 +252,7 @@ func (s *ovsdbServer) commit(db string, c *database.Commit) error {
 		}
 	}
 	s.tlog.logCommit(db, c)
+	s.mem.noteActivity()
 	s.poke()
 	return nil
 }

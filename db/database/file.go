@@ -1,6 +1,7 @@
 package database
 
 import (
+	"strconv"
 	"time"
 
 	"github.com/govs/ovs/db/ovsdb"
@@ -52,6 +53,117 @@ func (c *Commit) FileRecord(now time.Time) ovsjson.Value {
 		members = append(members, ovsjson.M("_comment", ovsjson.NewString(c.Comment)))
 	}
 	return ovsjson.Value{Kind: ovsjson.Object, O: members}
+}
+
+// AppendFileRecord appends the encoding of FileRecord(now) to dst, byte
+// for byte what ovsjson.Marshal would write for it, without building the
+// record as a JSON value first: the storage log writes one per commit. It
+// returns dst unchanged if there is nothing to write.
+func (c *Commit) AppendFileRecord(dst []byte, now time.Time) []byte {
+	start := len(dst)
+	dst = append(dst, `{"_date":`...)
+	dst = strconv.AppendInt(dst, now.UnixMilli(), 10)
+	wrote := false
+	for _, tc := range c.Changes {
+		tableStart := len(dst)
+		dst = append(dst, ',')
+		dst = ovsjson.AppendString(dst, tc.Table.Name)
+		dst = append(dst, ":{"...)
+		nrows := 0
+		for j := range tc.Rows {
+			rc := &tc.Rows[j]
+			rowStart := len(dst)
+			if nrows > 0 {
+				dst = append(dst, ',')
+			}
+			dst = append(dst, '"')
+			dst = appendUUID(dst, rc.UUID)
+			dst = append(dst, `":`...)
+			switch {
+			case rc.New == nil:
+				dst = append(dst, "null"...)
+			case rc.Old == nil:
+				dst = appendInsertedRow(dst, tc.Table, rc.New)
+			default:
+				var ok bool
+				if dst, ok = appendModifiedRow(dst, tc.Table, rc); !ok {
+					dst = dst[:rowStart]
+					continue
+				}
+			}
+			nrows++
+		}
+		if nrows == 0 {
+			dst = dst[:tableStart]
+			continue
+		}
+		dst = append(dst, '}')
+		wrote = true
+	}
+	if !wrote {
+		return dst[:start]
+	}
+	dst = append(dst, `,"_is_diff":true`...)
+	if c.Comment != "" {
+		dst = append(dst, `,"_comment":`...)
+		dst = ovsjson.AppendString(dst, c.Comment)
+	}
+	return append(dst, '}')
+}
+
+func appendUUID(dst []byte, u ovsdb.UUID) []byte {
+	const hex = "0123456789abcdef"
+	for i, c := range u {
+		if i == 4 || i == 6 || i == 8 || i == 10 {
+			dst = append(dst, '-')
+		}
+		dst = append(dst, hex[c>>4], hex[c&15])
+	}
+	return dst
+}
+
+func appendInsertedRow(dst []byte, ts *ovsdb.TableSchema, row *ovsdb.Row) []byte {
+	dst = append(dst, '{')
+	first := true
+	for _, c := range ts.AllColumns[2:] {
+		d := &row.Fields[c.Index]
+		if c.Ephemeral || isDefault(&c.Type, d) {
+			continue
+		}
+		if !first {
+			dst = append(dst, ',')
+		}
+		first = false
+		dst = ovsjson.AppendString(dst, c.Name)
+		dst = append(dst, ':')
+		dst = d.AppendJSON(dst, &c.Type)
+	}
+	return append(dst, '}')
+}
+
+func appendModifiedRow(dst []byte, ts *ovsdb.TableSchema, rc *RowChange) ([]byte, bool) {
+	dst = append(dst, '{')
+	first := true
+	for _, idx := range rc.Changed {
+		c := ts.AllColumns[idx]
+		if idx < 2 || c.Ephemeral {
+			continue
+		}
+		if !first {
+			dst = append(dst, ',')
+		}
+		first = false
+		dst = ovsjson.AppendString(dst, c.Name)
+		dst = append(dst, ':')
+		nd := &rc.New.Fields[idx]
+		if c.Type.Max == 1 {
+			dst = nd.AppendJSON(dst, &c.Type)
+		} else {
+			diff := rc.Old.Fields[idx].Diff(&c.Type, nd)
+			dst = diff.AppendJSON(dst, &c.Type)
+		}
+	}
+	return append(dst, '}'), !first
 }
 
 // isDefault reports whether d is the default value of type t.

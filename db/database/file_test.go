@@ -453,3 +453,51 @@ func TestVswitchMatchesOVS(t *testing.T) {
 		}
 	}
 }
+
+// TestAppendFileRecord checks that the direct encoder writes exactly what
+// encoding FileRecord's value writes, for inserts, modifications of
+// scalars, sets and maps, deletions (with garbage collection), comments,
+// and commits that change only ephemeral columns.
+func TestAppendFileRecord(t *testing.T) {
+	db, br := vswitchDB(t)
+	now := time.UnixMilli(1700000000123)
+	txns := []string{
+		`[{'op':'comment','comment':'a \"quoted\" comment'}]`,
+		`[{'op':'update','table':'Bridge','where':[],'row':{'external_ids':['map',[['a','1'],['b','2']]],'fail_mode':'secure'}}]`,
+		`[{'op':'update','table':'Bridge','where':[],'row':{'external_ids':['map',[['a','3']]],'datapath_type':'netdev'}},{'op':'comment','comment':'x'}]`,
+		`[{'op':'update','table':'Bridge','where':[],'row':{'status':['map',[['s','t']]]}}]`,
+		`[{'op':'mutate','table':'Open_vSwitch','where':[],'mutations':[['next_cfg','+=',1]]}]`,
+	}
+	for range 3 {
+		txns = append(txns, "") // an ovs-vsctl add-port
+	}
+	for i, ops := range txns {
+		var c *Commit
+		if ops == "" {
+			_, c, _, _ = db.Transact(addPortOps(br, i), TxnOptions{})
+		} else {
+			_, c, _ = transact(t, db, ops, TxnOptions{})
+		}
+		if c == nil {
+			if ops == txns[0] {
+				continue
+			}
+			t.Fatalf("%s: no commit", ops)
+		}
+		want := ovsjson.Marshal(c.FileRecord(now))
+		if c.FileRecord(now).Kind == ovsjson.Null {
+			want = nil
+		}
+		if got := c.AppendFileRecord(nil, now); !bytes.Equal(got, want) {
+			t.Errorf("%s:\n got %s\nwant %s", ops, got, want)
+		}
+	}
+	// Deleting the bridge collects its ports and interfaces.
+	_, c, _ := transact(t, db, `[{'op':'update','table':'Open_vSwitch','where':[],'row':{'bridges':['set',[]]}}]`, TxnOptions{})
+	if c == nil {
+		t.Fatal("no commit for the deletion")
+	}
+	if got, want := c.AppendFileRecord([]byte("x"), now), append([]byte("x"), ovsjson.Marshal(c.FileRecord(now))...); !bytes.Equal(got, want) {
+		t.Errorf("deletion:\n got %s\nwant %s", got, want)
+	}
+}

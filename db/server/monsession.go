@@ -226,13 +226,15 @@ func (ss *session) monitorCancel(id, p ovsjson.Value) {
 // sendUpdate sends a monitor's update notification; raw is the
 // <table-updates> (shared by every monitor of a shape).
 func (ss *session) sendUpdate(m *monitor, raw ovsjson.Value, txn ovsdb.UUID) {
-	var params ovsjson.Value
+	var err error
 	if m.version == updateV3 {
-		params = ovsjson.NewArray(m.id, ovsjson.NewString(txn.String()), raw)
+		err = ss.conn.SendNotify(m.version.method(), m.id, ovsjson.NewString(txn.String()), raw)
 	} else {
-		params = ovsjson.NewArray(m.id, raw)
+		err = ss.conn.SendNotify(m.version.method(), m.id, raw)
 	}
-	ss.notify(m.version.method(), params)
+	if err != nil {
+		ss.sendFailed(err)
+	}
 }
 
 // flushMonitors sends the changes held back for every monitor of the

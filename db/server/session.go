@@ -400,10 +400,16 @@ func (ss *session) wake() {
 
 func (ss *session) send(m *jsonrpc.Message) {
 	if err := ss.conn.Send(m); err != nil {
-		if ss.sendError.CompareAndSwap(false, true) {
-			ss.sendErr.Store(&err)
-			ss.wake()
-		}
+		ss.sendFailed(err)
+	}
+}
+
+// sendFailed records the first send error. (A separate function, so that
+// the error variable of every send does not move to the heap.)
+func (ss *session) sendFailed(err error) {
+	if ss.sendError.CompareAndSwap(false, true) {
+		ss.sendErr.Store(&err)
+		ss.wake()
 	}
 }
 

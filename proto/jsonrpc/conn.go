@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"io"
 	"net"
+	"slices"
 	"sync"
 	"syscall"
 	"time"
@@ -107,6 +108,41 @@ func (c *Conn) Send(m *Message) error {
 	}
 	n0 := len(c.out)
 	c.out = m.AppendJSON(c.out)
+	return c.queuedLocked(n0)
+}
+
+// SendNotify is Send(NewNotify(method, ovsjson.NewArray(params...))) without
+// building the message: a server sends one notification per client for
+// every change its monitors see, and this way each costs a copy of its
+// bytes and nothing else.
+func (c *Conn) SendNotify(method string, params ...ovsjson.Value) error {
+	if log.Enabled(vlog.Dbg) {
+		m := NewNotify(method, ovsjson.NewArray(slices.Clone(params)...))
+		log.Dbg("%s: %s", c.name, m.describe(nil, "send"))
+	}
+	c.mu.Lock()
+	if c.werr != nil {
+		err := c.werr
+		c.mu.Unlock()
+		return err
+	}
+	n0 := len(c.out)
+	c.out = append(c.out, `{"id":null,"method":`...)
+	c.out = ovsjson.AppendString(c.out, method)
+	c.out = append(c.out, `,"params":[`...)
+	for i := range params {
+		if i > 0 {
+			c.out = append(c.out, ',')
+		}
+		c.out = ovsjson.Append(c.out, params[i], 0)
+	}
+	c.out = append(c.out, "]}"...)
+	return c.queuedLocked(n0)
+}
+
+// queuedLocked accounts for the message just appended to c.out at n0 (or
+// takes it back if it overflows the queue) and unlocks c.mu.
+func (c *Conn) queuedLocked(n0 int) error {
 	n := len(c.out) - n0
 	if c.backlog > 0 && c.backlog+n > c.maxBacklog {
 		c.out = c.out[:n0]

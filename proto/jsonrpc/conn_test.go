@@ -360,3 +360,32 @@ func startRealOVSDB(t *testing.T) string {
 	})
 	return sock
 }
+
+// TestConnSendNotify checks that SendNotify writes exactly the bytes of the
+// notification Send would have written.
+func TestConnSendNotify(t *testing.T) {
+	a, b := pipe(t)
+	params := []ovsjson.Value{ovsjson.NewString("mon"), ovsjson.NewRaw(`{"T":{"u":{"insert":{"x":1}}}}`), ovsjson.NewReal(2.5)}
+	want := NewNotify("update2", ovsjson.NewArray(params...)).AppendJSON(nil)
+	want = NewNotify("empty", ovsjson.NewArray()).AppendJSON(want)
+	if err := a.SendNotify("update2", params...); err != nil {
+		t.Fatal(err)
+	}
+	if err := a.SendNotify("empty"); err != nil {
+		t.Fatal(err)
+	}
+	if err := a.Flush(context.Background()); err != nil {
+		t.Fatal(err)
+	}
+	a.Close()
+	got, err := io.ReadAll(b.NetConn())
+	if err != nil {
+		t.Fatal(err)
+	}
+	if string(got) != string(want) {
+		t.Fatalf("got  %s\nwant %s", got, want)
+	}
+	if err := a.SendNotify("late"); !errors.Is(err, net.ErrClosed) {
+		t.Fatalf("send after close: %v", err)
+	}
+}

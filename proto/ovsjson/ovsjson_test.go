@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"slices"
 	"strings"
 	"testing"
 	"testing/iotest"
@@ -171,6 +172,23 @@ func FuzzParse(f *testing.F) {
 		if err != nil {
 			return
 		}
+		// The slabs were sized by countSlots, which must never count
+		// short (duplicate member names may make it count long).
+		p := &parser{buf: data}
+		if _, err := p.parse(false); err != nil || p.nvals < 0 || p.nmems < 0 {
+			t.Fatalf("countSlots short by %d values, %d members (err %v)", -p.nvals, -p.nmems, err)
+		}
+		// A Decoder, with its string cache and reused stacks, reads
+		// the same value twice in a row.
+		if data[0] == '[' || data[0] == '{' {
+			d := NewDecoder(bytes.NewReader(append(append(slices.Clip(data), ' '), data...)))
+			for range 2 {
+				dv, err := d.Decode()
+				if err != nil || !Equal(dv, v) {
+					t.Fatalf("Decoder read %s (%v), Parse %s", dv.String(), err, v.String())
+				}
+			}
+		}
 		// Whatever parses must re-encode to text that parses again and
 		// encodes to the same text (reals print with 15 digits, as in
 		// OVS, so the first round may round them).
@@ -306,5 +324,53 @@ func TestParseErrorsOVS(t *testing.T) {
 	}
 	if v, err := ParseString(`["\uDC00"]`); err != nil || v.A[0].S != "\ufffd" {
 		t.Errorf("lone low surrogate: %v %v", v, err)
+	}
+}
+
+// BenchmarkDecodeTransact decodes a stream of the small transactions that
+// ovs-vsctl and the bench's throughput load send, as a server reads them.
+func BenchmarkDecodeTransact(b *testing.B) {
+	msg := []byte(`{"id":12345,"method":"transact","params":["Open_vSwitch",{"op":"mutate","table":"Open_vSwitch","where":[],"mutations":[["next_cfg","+=",1]]}]}`)
+	var r repeatReader
+	r.msg = msg
+	d := NewDecoder(&r)
+	b.SetBytes(int64(len(msg)))
+	b.ReportAllocs()
+	for i := 0; i < b.N; i++ {
+		if _, err := d.Decode(); err != nil {
+			b.Fatal(err)
+		}
+	}
+}
+
+// repeatReader returns msg over and over.
+type repeatReader struct {
+	msg []byte
+	off int
+}
+
+func (r *repeatReader) Read(p []byte) (int, error) {
+	n := 0
+	for n < len(p) {
+		c := copy(p[n:], r.msg[r.off:])
+		n += c
+		r.off = (r.off + c) % len(r.msg)
+	}
+	return n, nil
+}
+
+// TestDecodeAllocs pins the parser's allocation count: a message costs
+// one slab of array elements and one of object members, and the names it
+// repeats come from the decoder's string cache.
+func TestDecodeAllocs(t *testing.T) {
+	r := &repeatReader{msg: []byte(`{"id":12345,"method":"transact","params":["Open_vSwitch",{"op":"mutate","table":"Open_vSwitch","where":[],"mutations":[["next_cfg","+=",1]]}]}`)}
+	d := NewDecoder(r)
+	d.Decode() // fills the cache
+	if n := testing.AllocsPerRun(100, func() {
+		if _, err := d.Decode(); err != nil {
+			t.Fatal(err)
+		}
+	}); n > 2 {
+		t.Errorf("Decode allocates %v times per message, want 2", n)
 	}
 }

@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"math"
 	"strconv"
+	"sync"
 	"unicode/utf16"
 	"unicode/utf8"
 )
@@ -34,7 +35,33 @@ func Parse(text []byte) (Value, error) { return parse(text, false) }
 func ParseDocument(text []byte) (Value, error) { return parse(text, true) }
 
 func parse(text []byte, document bool) (Value, error) {
-	p := parser{buf: text}
+	p := parsers.Get().(*parser)
+	p.buf, p.pos, p.eofBump = text, 0, false
+	v, err := p.parse(document)
+	p.reset()
+	parsers.Put(p)
+	return v, err
+}
+
+// parsers keeps parsers, with their stacks and string caches, for Parse.
+var parsers = sync.Pool{New: func() any { return &parser{strs: new(stringCache)} }}
+
+// reset readies p for the next text: the value parsed owns its slabs, and
+// the stacks are only scratch (emptied by a successful parse, cleared here
+// after a failed one so that they hold on to nothing).
+func (p *parser) reset() {
+	p.buf, p.vslab, p.mslab = nil, nil, nil
+	clear(p.vstack)
+	clear(p.mstack)
+	p.vstack, p.mstack = p.vstack[:0], p.mstack[:0]
+	if cap(p.vstack) > 1<<12 || cap(p.mstack) > 1<<12 {
+		// One deep or wide text should not pin its stacks forever.
+		p.vstack, p.mstack = nil, nil
+	}
+}
+
+func (p *parser) parse(document bool) (Value, error) {
+	p.nvals, p.nmems = countSlots(p.buf)
 	p.skipSpace()
 	if p.pos >= len(p.buf) {
 		return Value{}, p.errAt(p.pos, "empty input stream")
@@ -63,6 +90,137 @@ type parser struct {
 	// input: OVS's lexer needs one more (virtual) byte to end such a
 	// token, so an "unexpected end of input" after it is one byte later.
 	eofBump bool
+
+	// Arrays and objects collect their elements on these stacks, shared
+	// by every level of nesting, and then take an exactly sized slice
+	// of a slab that holds all the elements of the text: a value costs
+	// two allocations (one slab of elements, one of members), not one
+	// or more per array and object. The slabs are sized by countSlots.
+	vstack []Value
+	mstack []Member
+	vslab  []Value
+	mslab  []Member
+	// nvals and nmems are how many array elements and object members
+	// the rest of the text has at most (what the slabs must hold).
+	nvals, nmems int
+	// strs, if not nil, turns repeated short strings (member names,
+	// table and column names, operators) into one shared string each.
+	strs *stringCache
+}
+
+// countSlots returns the number of array elements and of object members in
+// text, which starts with a value (what follows it, and a malformed text,
+// only make the counts larger than needed, never smaller than what a
+// successful parse uses).
+func countSlots(text []byte) (vals, mems int) {
+	// kinds has a bit per nesting level, set for an object; deeper than
+	// MaxDepth the parser fails anyway, so the counts do not matter.
+	var kinds [MaxDepth/64 + 1]uint64
+	depth := 0
+	empty := false // the last token opened a container
+	for i := 0; i < len(text); i++ {
+		c := text[i]
+		switch c {
+		case ' ', '\t', '\n', '\r':
+			continue
+		case '"':
+			for i++; i < len(text) && text[i] != '"'; i++ {
+				if text[i] == '\\' {
+					i++
+				}
+			}
+		case '[', '{':
+			depth++
+			if depth <= MaxDepth {
+				bit := uint64(1) << (depth % 64)
+				if c == '{' {
+					kinds[depth/64] |= bit
+				} else {
+					kinds[depth/64] &^= bit
+				}
+			}
+			empty = true
+			continue
+		case ']', '}':
+			if !empty && depth > 0 && depth <= MaxDepth {
+				if kinds[depth/64]&(1<<(depth%64)) != 0 {
+					mems++
+				} else {
+					vals++
+				}
+			}
+			if depth > 0 { // a stray closer is the parser's error to report
+				depth--
+			}
+		case ',':
+			if depth > 0 && depth <= MaxDepth {
+				if kinds[depth/64]&(1<<(depth%64)) != 0 {
+					mems++
+				} else {
+					vals++
+				}
+			}
+		}
+		empty = false
+	}
+	return vals, mems
+}
+
+// takeValues returns room for n elements from the slab.
+func (p *parser) takeValues(n int) []Value {
+	if n == 0 {
+		return []Value{}
+	}
+	if n > len(p.vslab) {
+		// Only a malformed text gets here (its counts were short),
+		// or a text whose count is not known.
+		p.vslab = make([]Value, max(n, p.nvals))
+	}
+	s := p.vslab[:n:n]
+	p.vslab = p.vslab[n:]
+	p.nvals -= n
+	return s
+}
+
+func (p *parser) takeMembers(n int) []Member {
+	if n == 0 {
+		return []Member{}
+	}
+	if n > len(p.mslab) {
+		p.mslab = make([]Member, max(n, p.nmems))
+	}
+	s := p.mslab[:n:n]
+	p.mslab = p.mslab[n:]
+	p.nmems -= n
+	return s
+}
+
+// stringCache remembers recently seen short strings so that a stream of
+// similar messages does not allocate the same names again and again. It
+// is direct-mapped: a string evicts whatever shared its slot.
+type stringCache struct {
+	slots [256]string
+}
+
+// maxCached is the longest string the cache keeps: names repeat, long
+// values rarely do.
+const maxCached = 32
+
+func (c *stringCache) get(b []byte) string {
+	if c == nil || len(b) > maxCached {
+		return string(b)
+	}
+	h := uint32(2166136261)
+	for _, x := range b {
+		h = (h ^ uint32(x)) * 16777619
+	}
+	slot := &c.slots[h&255]
+	if *slot == string(b) {
+		return *slot
+	}
+	s := string(b)
+	*slot = s
+	return s
 }
 
 func (p *parser) errAt(pos int, format string, args ...any) error {
@@ -179,18 +337,18 @@ func (p *parser) array(depth int) (Value, error) {
 	}
 	p.pos++ // '['
 	p.skipSpace()
-	elems := []Value{}
 	if p.pos < len(p.buf) && p.buf[p.pos] == ']' {
 		p.pos++
-		return Value{Kind: Array, A: elems}, nil
+		return Value{Kind: Array, A: []Value{}}, nil
 	}
+	base := len(p.vstack)
 	for {
 		p.skipSpace()
 		v, err := p.value(depth)
 		if err != nil {
 			return Value{}, err
 		}
-		elems = append(elems, v)
+		p.vstack = append(p.vstack, v)
 		p.skipSpace()
 		if p.pos < len(p.buf) && p.buf[p.pos] == ',' {
 			p.pos++
@@ -198,6 +356,10 @@ func (p *parser) array(depth int) (Value, error) {
 		}
 		if p.pos < len(p.buf) && p.buf[p.pos] == ']' {
 			p.pos++
+			elems := p.takeValues(len(p.vstack) - base)
+			copy(elems, p.vstack[base:])
+			clear(p.vstack[base:])
+			p.vstack = p.vstack[:base]
 			return Value{Kind: Array, A: elems}, nil
 		}
 		return Value{}, p.unexpected("syntax error expecting ']' or ','")
@@ -210,12 +372,12 @@ func (p *parser) object(depth int) (Value, error) {
 	}
 	p.pos++ // '{'
 	p.skipSpace()
-	members := []Member{}
 	var index map[string]int // built only for large objects
 	if p.pos < len(p.buf) && p.buf[p.pos] == '}' {
 		p.pos++
-		return Value{Kind: Object, O: members}, nil
+		return Value{Kind: Object, O: []Member{}}, nil
 	}
+	base := len(p.mstack)
 	for {
 		p.skipSpace()
 		if p.pos >= len(p.buf) || p.buf[p.pos] != '"' {
@@ -236,15 +398,15 @@ func (p *parser) object(depth int) (Value, error) {
 			return Value{}, err
 		}
 		// A repeated name replaces the earlier value, as in OVS.
-		if i, dup := memberIndex(members, index, key); dup {
-			members[i].Value = v
+		if i, dup := memberIndex(p.mstack[base:], index, key); dup {
+			p.mstack[base+i].Value = v
 		} else {
-			members = append(members, Member{Key: key, Value: v})
-			if index != nil {
-				index[key] = len(members) - 1
-			} else if len(members) == indexThreshold {
+			p.mstack = append(p.mstack, Member{Key: key, Value: v})
+			if n := len(p.mstack) - base; index != nil {
+				index[key] = n - 1
+			} else if n == indexThreshold {
 				index = make(map[string]int, 2*indexThreshold)
-				for j, m := range members {
+				for j, m := range p.mstack[base:] {
 					index[m.Key] = j
 				}
 			}
@@ -256,6 +418,10 @@ func (p *parser) object(depth int) (Value, error) {
 		}
 		if p.pos < len(p.buf) && p.buf[p.pos] == '}' {
 			p.pos++
+			members := p.takeMembers(len(p.mstack) - base)
+			copy(members, p.mstack[base:])
+			clear(p.mstack[base:])
+			p.mstack = p.mstack[:base]
 			return Value{Kind: Object, O: members}, nil
 		}
 		return Value{}, p.unexpected("syntax error expecting '}' or ','")
@@ -402,7 +568,7 @@ func (p *parser) str() (string, error) {
 		if !utf8.Valid(raw) {
 			return "", p.errAt(closeQuote, "invalid UTF-8 in quoted string")
 		}
-		return string(raw), nil
+		return p.strs.get(raw), nil
 	}
 	out := make([]byte, 0, len(raw))
 	for j := 0; j < len(raw); j++ {

@@ -23,6 +23,9 @@ type Decoder struct {
 	// without limit.
 	MaxSize int
 	err     error
+	// p parses each value; it keeps its scratch stacks and string cache
+	// from one value to the next.
+	p parser
 }
 
 // ErrTooLarge is returned when a value exceeds Decoder.MaxSize.
@@ -30,7 +33,9 @@ var ErrTooLarge = errors.New("JSON value exceeds maximum size")
 
 // NewDecoder returns a decoder reading from r.
 func NewDecoder(r io.Reader) *Decoder {
-	return &Decoder{r: r, buf: make([]byte, 4096)}
+	d := &Decoder{r: r, buf: make([]byte, 4096)}
+	d.p.strs = new(stringCache)
+	return d
 }
 
 // Buffered reports whether bytes of a following value are already read.
@@ -51,7 +56,11 @@ func (d *Decoder) Decode() (Value, error) {
 	if err != nil {
 		return Value{}, err
 	}
-	return Parse(text)
+	p := &d.p
+	p.buf, p.pos, p.eofBump = text, 0, false
+	v, err := p.parse(false)
+	p.reset()
+	return v, err
 }
 
 // DecodeBytes is like Decode but returns the raw text of the next value. The

@@ -11,6 +11,14 @@
 // and strings do not box on the heap; arrays and objects are slices, which
 // keeps small OVSDB objects cheap to build and to walk. Objects keep the order
 // their members were added in; Encoder sorts on request.
+//
+// Parsing allocates per text, not per value: a pre-scan counts the array
+// elements and object members, and every array and object of the text
+// takes an exact slice of one slab of each (so a parsed value keeps its
+// whole text's slabs alive; nothing keeps parsed values long, the database
+// turns them into datums). Short strings go through a small direct-mapped
+// cache (one per Decoder, and per pooled parser for Parse), so the names
+// that every OVSDB message repeats are not allocated again.
 package ovsjson
 
 import (
