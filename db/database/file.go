@@ -111,16 +111,7 @@ func (c *Commit) AppendFileRecord(dst []byte, now time.Time) []byte {
 	return append(dst, '}')
 }
 
-func appendUUID(dst []byte, u ovsdb.UUID) []byte {
-	const hex = "0123456789abcdef"
-	for i, c := range u {
-		if i == 4 || i == 6 || i == 8 || i == 10 {
-			dst = append(dst, '-')
-		}
-		dst = append(dst, hex[c>>4], hex[c&15])
-	}
-	return dst
-}
+func appendUUID(dst []byte, u ovsdb.UUID) []byte { return u.AppendText(dst) }
 
 func appendInsertedRow(dst []byte, ts *ovsdb.TableSchema, row *ovsdb.Row) []byte {
 	dst = append(dst, '{')

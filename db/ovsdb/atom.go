@@ -222,7 +222,7 @@ func AppendAtomJSON(dst []byte, t AtomicType, a Atom) []byte {
 		return ovsjson.AppendString(dst, a.s)
 	case TypeUUID:
 		dst = append(dst, `["uuid","`...)
-		dst = a.UUID().appendText(dst)
+		dst = a.UUID().AppendText(dst)
 		return append(dst, `"]`...)
 	}
 	return append(dst, "null"...)

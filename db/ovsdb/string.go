@@ -33,7 +33,7 @@ func (a Atom) AppendString(dst []byte, t AtomicType) []byte {
 		}
 		return append(dst, a.s...)
 	case TypeUUID:
-		return a.UUID().appendText(dst)
+		return a.UUID().AppendText(dst)
 	}
 	return dst
 }

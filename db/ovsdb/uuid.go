@@ -18,11 +18,12 @@ const hexLower = "0123456789abcdef"
 // String returns the 8-4-4-4-12 lowercase form.
 func (u UUID) String() string {
 	var b [36]byte
-	u.appendText(b[:0])
+	u.AppendText(b[:0])
 	return string(b[:])
 }
 
-func (u UUID) appendText(dst []byte) []byte {
+// AppendText appends u in its 36-character text form.
+func (u UUID) AppendText(dst []byte) []byte {
 	for i, c := range u {
 		if i == 4 || i == 6 || i == 8 || i == 10 {
 			dst = append(dst, '-')

@@ -14,16 +14,7 @@ import (
 // appenders here) instead of building a Value tree per row only to flatten
 // it again.
 
-func appendUUID(dst []byte, u ovsdb.UUID) []byte {
-	const hex = "0123456789abcdef"
-	for i, c := range u {
-		if i == 4 || i == 6 || i == 8 || i == 10 {
-			dst = append(dst, '-')
-		}
-		dst = append(dst, hex[c>>4], hex[c&15])
-	}
-	return dst
-}
+func appendUUID(dst []byte, u ovsdb.UUID) []byte { return u.AppendText(dst) }
 
 // isDefaultDatum reports whether d is the default value of type t, which
 // update2 "initial" and "insert" rows leave out.
