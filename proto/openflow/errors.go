@@ -4,6 +4,7 @@ import (
 	"encoding/binary"
 	"fmt"
 	"strings"
+	"sync"
 )
 
 // OpenFlow errors.
@@ -38,12 +39,12 @@ type wireKey struct {
 	code   uint16
 }
 
-var (
-	errorByName = map[string]ErrorCode{}
-	errorByWire = map[wireKey]ErrorCode{}
-)
-
-func init() {
+// errorIndexes builds the reverse lookups on first use: every tool of the
+// binary links this package, and most never decode an OpenFlow error, so
+// the maps are not built at start-up.
+var errorIndexes = sync.OnceValues(func() (map[string]ErrorCode, map[wireKey]ErrorCode) {
+	errorByName := make(map[string]ErrorCode, len(errorTable))
+	errorByWire := make(map[wireKey]ErrorCode, 4*len(errorTable))
 	for i := 1; i < len(errorTable); i++ {
 		e := &errorTable[i]
 		errorByName[e.name] = ErrorCode(i)
@@ -57,7 +58,8 @@ func init() {
 			}
 		}
 	}
-}
+	return errorByName, errorByWire
+})
 
 // Error returns OVS's name of the error.
 func (e ErrorCode) Error() string { return e.Name() }
@@ -72,7 +74,8 @@ func (e ErrorCode) Name() string {
 
 // ErrorByName looks an error up by its OVS name.
 func ErrorByName(name string) (ErrorCode, bool) {
-	e, ok := errorByName[name]
+	byName, _ := errorIndexes()
+	e, ok := byName[name]
 	return e, ok
 }
 
@@ -88,7 +91,8 @@ func (e ErrorCode) Wire(v Version) (vendor uint32, typ, code uint16, ok bool) {
 
 // ErrorFromWire maps a (version, vendor, type, code) back to an error.
 func ErrorFromWire(v Version, vendor uint32, typ, code uint16) (ErrorCode, bool) {
-	e, ok := errorByWire[wireKey{v, vendor, typ, code}]
+	_, byWire := errorIndexes()
+	e, ok := byWire[wireKey{v, vendor, typ, code}]
 	return e, ok
 }
 
