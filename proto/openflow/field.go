@@ -1,5 +1,7 @@
 package openflow
 
+import "sync"
+
 // FieldID names one matchable field of the registry. The order of the
 // constants is the order in which a Match keeps its entries.
 type FieldID uint8
@@ -311,7 +313,12 @@ func init() {
 		f.NXM, f.NXMName, f.Experimenter = hdr(oxmExp, n.code), n.wire, nshExp
 		byExperimenter[expKey{nshExp, f.NXM}] = f
 	}
+}
 
+// fieldIndexes builds the name and wire-header lookups on first use:
+// every tool of the binary links this package, and most never parse a
+// flow, so start-up does not pay for the maps.
+var fieldIndexes = sync.OnceValues(func() (byName map[string]*Field, byHeader map[uint32]*Field) {
 	byName = make(map[string]*Field, 2*int(numFields))
 	byHeader = make(map[uint32]*Field, 2*int(numFields))
 	for i := range fields {
@@ -330,15 +337,21 @@ func init() {
 			byHeader[f.OXM] = f
 		}
 	}
-}
-
-var (
-	byName   map[string]*Field
-	byHeader map[uint32]*Field
-)
+	return byName, byHeader
+})
 
 // FieldByName finds a field by its canonical name or an alias.
-func FieldByName(name string) *Field { return byName[name] }
+func FieldByName(name string) *Field {
+	byName, _ := fieldIndexes()
+	return byName[name]
+}
+
+// fieldByHeader finds a field by its NXM or OXM header (mask bit and
+// length cleared).
+func fieldByHeader(h uint32) *Field {
+	_, byHeader := fieldIndexes()
+	return byHeader[h]
+}
 
 // FieldByID returns the field with the given id, or nil.
 func FieldByID(id FieldID) *Field {

@@ -328,7 +328,7 @@ func nextTLV(b []byte) (t tlv, hdr uint32, rest []byte, err error) {
 			f = byExperimenter[expKey{exp, code}]
 		}
 	} else {
-		f = byHeader[code]
+		f = fieldByHeader(code)
 	}
 	if f == nil {
 		return t, hdr, rest, errBadField
