@@ -7,6 +7,7 @@ import (
 	"github.com/govs/ovs/engine/flow"
 	"github.com/govs/ovs/engine/mactable"
 	"github.com/govs/ovs/engine/ofproto"
+	"github.com/govs/ovs/proto/openflow"
 )
 
 // testBridge builds a bridge whose port i (1-based) has datapath port
@@ -204,5 +205,53 @@ func TestUnknownPortDrops(t *testing.T) {
 	out := run(cfg, key(99, mac(1), mac(2), 0))
 	if len(out.Actions) != 0 || out.Mask.InPort != ^uint32(0) {
 		t.Fatalf("unknown port: %+v", out)
+	}
+}
+
+// A two-table pipeline: table 0 tags the packet in a register and
+// rewrites the source MAC, table 1 outputs by the register.
+func TestPipelineActions(t *testing.T) {
+	br := testBridge("br0", trunk("p1"), trunk("p2"), trunk("p3"))
+	cfg := NewConfig([]*Bridge{br})
+	add := func(table uint8, prio uint16, match, actions string) {
+		t.Helper()
+		m, err := openflow.ParseMatch(match, nil)
+		if err != nil {
+			t.Fatal(err)
+		}
+		acts, err := openflow.ParseActions(actions, nil)
+		if err != nil {
+			t.Fatal(err)
+		}
+		v, mk, err := ofproto.FlowMatch(m)
+		if err != nil {
+			t.Fatal(err)
+		}
+		r := &ofproto.Rule{Table: table, Priority: prio, Match: v, Mask: mk}
+		r.SetActions(acts)
+		br.OF.Add(r)
+	}
+	add(0, 10, "in_port=1", "load:0x3->NXM_NX_REG0[],mod_dl_src:02:00:00:00:00:99,resubmit(,1)")
+	add(1, 10, "reg0=3", "output:3")
+	add(1, 5, "", "drop")
+	out := run(cfg, key(11, mac(1), mac(2), 0))
+	if len(out.Actions) != 2 || out.Actions[0].Type != dpif.ActSet || out.Actions[1].Port != 13 {
+		t.Fatalf("actions: %+v", out.Actions)
+	}
+	if out.Actions[0].Set.Value.EthSrc != [6]byte{2, 0, 0, 0, 0, 0x99} {
+		t.Fatalf("set: %+v", out.Actions[0].Set)
+	}
+	if out.Mask.EthSrc != [6]byte{0xff, 0xff, 0xff, 0xff, 0xff, 0xff} {
+		t.Fatal("rewritten field not in the megaflow mask")
+	}
+	// From port 2 nothing matches in table 0 but the NORMAL rule.
+	if out := run(cfg, key(12, mac(2), [6]byte{0xff, 0xff, 0xff, 0xff, 0xff, 0xff}, 0)); len(out.Actions) != 2 {
+		t.Fatalf("NORMAL from port 2: %+v", out.Actions)
+	}
+	// push_vlan + set vlan_vid, then output.
+	add(0, 20, "in_port=3", "push_vlan:0x8100,set_field:4105->vlan_vid,output:1")
+	out = run(cfg, key(13, mac(3), mac(1), 0))
+	if len(out.Actions) != 2 || out.Actions[0].Type != dpif.ActPushVLAN || out.Actions[0].VLAN.TCI&flow.VLANVIDMask != 9 {
+		t.Fatalf("push_vlan: %+v", out.Actions)
 	}
 }
