@@ -21,10 +21,12 @@ import (
 	"errors"
 	"fmt"
 	"net"
+	"path/filepath"
 	"slices"
 	"strconv"
 	"strings"
 	"sync"
+	"sync/atomic"
 	"time"
 
 	"golang.org/x/sys/unix"
@@ -36,6 +38,7 @@ import (
 	"github.com/govs/ovs/engine/netdev"
 	"github.com/govs/ovs/engine/ofproto"
 	"github.com/govs/ovs/engine/xlate"
+	"github.com/govs/ovs/internal/paths"
 	"github.com/govs/ovs/internal/stream"
 	"github.com/govs/ovs/internal/vlog"
 	"github.com/govs/ovs/proto/openflow"
@@ -105,8 +108,11 @@ type Bridge struct {
 
 	floodVLANs  xlate.VLANSet
 	forwardBPDU bool
-	hwaddr      net.HardwareAddr
-	dpid        uint64
+	// ports is the OpenFlow view of the ports, published for the
+	// management connections (which must not take the switch's lock).
+	ofportList atomic.Pointer[[]openflow.Port]
+	hwaddr     net.HardwareAddr
+	dpid       uint64
 }
 
 // portCfg is a Port row's settings.
@@ -372,6 +378,11 @@ func (s *Switch) addBridge(name string, row *idl.Row) (*Bridge, error) {
 		ports:  make(map[string]*portCfg),
 	}
 	s.bridges[name] = br
+	mgmt := filepath.Join(paths.RunDir(), name+".mgmt")
+	if err := br.of.ListenMgmt(mgmt); err != nil {
+		log.Err("%s: failed to listen on %s: %v", name, mgmt, err)
+	}
+	br.of.SetIdentity(ofproto.Identity{Ports: br.ofPorts})
 	return br, nil
 }
 
@@ -380,6 +391,7 @@ func (s *Switch) delBridge(br *Bridge) {
 		s.delIface(br, ifc)
 	}
 	delete(s.bridges, br.Name)
+	br.of.Close()
 	log.Info("bridge %s: deleted", br.Name)
 }
 
@@ -793,6 +805,7 @@ func (s *Switch) publish() {
 			}
 		}
 		br.xb = xb
+		br.publishPorts()
 		bridges = append(bridges, xb)
 	}
 	// Patch peers.
@@ -835,3 +848,38 @@ func sameTrunks(a, b *xlate.VLANSet) bool {
 
 // strerror gives the C library's text for an errno, as OVS prints it.
 func strerror(err error) string { return stream.Strerror(err) }
+
+// publishPorts records the bridge's ports as OpenFlow describes them, for
+// features replies, and the datapath ID.
+func (br *Bridge) publishPorts() {
+	var ps []openflow.Port
+	for _, ifc := range br.ifaces {
+		if ifc.OFPort == 0 {
+			continue
+		}
+		p := openflow.Port{PortNo: ifc.OFPort, Name: ifc.Name}
+		if ifc.dev != nil {
+			if mac, err := ifc.dev.HWAddr(); err == nil && len(mac) == 6 {
+				p.HWAddr = [6]byte(mac)
+			}
+			admin, link, _ := ifc.dev.LinkState()
+			if !admin {
+				p.Config |= openflow.PortConfig(1) // OFPPC_PORT_DOWN
+			}
+			if !link {
+				p.State |= openflow.PortState(1) // OFPPS_LINK_DOWN
+			}
+		}
+		ps = append(ps, p)
+	}
+	slices.SortFunc(ps, func(a, b openflow.Port) int { return int(a.PortNo) - int(b.PortNo) })
+	br.ofportList.Store(&ps)
+	br.of.SetIdentity(ofproto.Identity{DatapathID: br.dpid, Ports: br.ofPorts})
+}
+
+func (br *Bridge) ofPorts() []openflow.Port {
+	if p := br.ofportList.Load(); p != nil {
+		return *p
+	}
+	return nil
+}

@@ -26,6 +26,10 @@ type Ofproto struct {
 	clock    *classifier.Clock
 	tables   [NumTables]*classifier.Classifier[*Rule]
 	onChange func()
+
+	idMu sync.Mutex // guards id and mgmt
+	id   Identity
+	mgmt *mgmt
 }
 
 // New returns a switch whose table 0 holds the default rule

@@ -216,6 +216,16 @@ func TestSwitchPingAndTCP(t *testing.T) {
 	s.mustPing(h1, h2.IP)
 	s.mustPing(h2, h1.IP)
 
+	// Debian's ovs-ofctl reaches the bridge through its management
+	// socket: version negotiation, features and config.
+	show := s.e.run(oracle(t, "ovs-ofctl"), "show", "br0")
+	dpid := strings.Trim(strings.TrimSpace(s.vsctl("get", "bridge", "br0", "datapath_id")), `"`)
+	for _, want := range []string{"OFPT_FEATURES_REPLY (xid=0x2): dpid:" + dpid, "n_tables:254", "(" + h1.Port + "): addr:", "LOCAL(br0): addr:", "miss_send_len=0"} {
+		if show.Code != 0 || !strings.Contains(show.Stdout, want) {
+			t.Fatalf("ovs-ofctl show br0 lacks %q: %s", want, show)
+		}
+	}
+
 	if _, err := exec.LookPath("iperf3"); err != nil {
 		if os.Getenv("CI") == "true" {
 			t.Fatal("iperf3 is not installed")
