@@ -145,6 +145,10 @@ const (
 	MsgNXFlowModTableID
 	MsgNXSetPacketInFormat
 	MsgNXSetAsyncConfig
+	MsgNXPacketIn
+	MsgNXPacketIn2
+	MsgNXFlowMod
+	MsgNXFlowRemoved
 	numMsgTypes
 )
 
@@ -201,6 +205,8 @@ var raw11 = [...]struct {
 var nxSubtypes = map[uint32]MsgType{
 	10: MsgNXRoleRequest, 11: MsgNXRoleReply, 12: MsgNXSetFlowFormat,
 	15: MsgNXFlowModTableID, 16: MsgNXSetPacketInFormat, 19: MsgNXSetAsyncConfig,
+	17: MsgNXPacketIn, 30: MsgNXPacketIn2,
+	13: MsgNXFlowMod, 14: MsgNXFlowRemoved,
 }
 
 type rawEntry struct {
@@ -389,6 +395,8 @@ var msgNames = [numMsgTypes]string{
 	MsgNXRoleRequest:    "NXT_ROLE_REQUEST", MsgNXRoleReply: "NXT_ROLE_REPLY",
 	MsgNXSetFlowFormat: "NXT_SET_FLOW_FORMAT", MsgNXFlowModTableID: "NXT_FLOW_MOD_TABLE_ID",
 	MsgNXSetPacketInFormat: "NXT_SET_PACKET_IN_FORMAT", MsgNXSetAsyncConfig: "NXT_SET_ASYNC_CONFIG",
+	MsgNXPacketIn: "NXT_PACKET_IN", MsgNXPacketIn2: "NXT_PACKET_IN2",
+	MsgNXFlowMod: "NXT_FLOW_MOD", MsgNXFlowRemoved: "NXT_FLOW_REMOVED",
 }
 
 // msgName is OVS's name for t as sent in version v.

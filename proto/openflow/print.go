@@ -141,6 +141,14 @@ func appendBodyText(dst []byte, m Message, v Version) []byte {
 		return m.appendText(dst, v)
 	case *NXSetAsyncConfig:
 		return m.appendText(dst, v)
+	case *PacketIn:
+		return m.appendText(dst, v)
+	case *PacketOut:
+		return m.appendText(dst, v)
+	case *FlowMod:
+		return m.appendText(dst, v)
+	case *FlowRemoved:
+		return m.appendText(dst, v)
 	case *NXFlowModTableID:
 		if m.Enable {
 			return append(dst, " enable"...)
