@@ -10,7 +10,6 @@ import (
 	"github.com/govs/ovs/internal/daemon"
 	"github.com/govs/ovs/internal/getopt"
 	"github.com/govs/ovs/internal/paths"
-	"github.com/govs/ovs/internal/version"
 	"github.com/govs/ovs/internal/vlog"
 )
 
@@ -111,21 +110,7 @@ var optionTable = []getopt.Option{
 // at once, and the first bad option ends the program.
 func parseOptions(args []string, stdout, stderr io.Writer) (o *options, status int, done bool) {
 	o = &options{}
-	fail := func(err error) (*options, int, bool) {
-		if !errors.Is(err, vlog.ErrAlreadyLogged) {
-			fmt.Fprintf(stderr, "%s: %s\n", program, err.Error())
-		}
-		return nil, 1, true
-	}
-	p := getopt.NewParser(args, optionTable, getopt.Permute)
-	for {
-		opt, ok, err := p.Next()
-		if err != nil {
-			return fail(err)
-		}
-		if !ok {
-			break
-		}
+	rest, status, done := o.daemon.ParseOptions(program, args, optionTable, stdout, stderr, usage, func(opt getopt.Parsed) error {
 		switch opt.Opt.Name {
 		case "remote":
 			o.remotes = append(o.remotes, opt.Arg)
@@ -134,12 +119,6 @@ func parseOptions(args []string, stdout, stderr io.Writer) (o *options, status i
 		case "run":
 			cmd := opt.Arg
 			o.runCmd = &cmd
-		case "help":
-			usage(stdout)
-			return nil, 0, true
-		case "version":
-			fmt.Fprintln(stdout, version.Line(program))
-			return nil, 0, true
 		case "bootstrap-ca-cert":
 			o.ssl.bootstrapCACert = opt.Arg
 		case "peer-ca-cert":
@@ -158,23 +137,14 @@ func parseOptions(args []string, stdout, stderr io.Writer) (o *options, status i
 			o.noDBs = true
 		case "disable-file-column-diff":
 			o.noDiff = true
-		default:
-			if handled, err := o.daemon.HandleOption(program, opt); handled {
-				if err != nil {
-					return fail(err)
-				}
-				continue
-			}
-			if handled, err := vlog.HandleOption(opt); handled && err != nil {
-				return fail(err)
-			}
 		}
-	}
-	if err := vlog.Init(); err != nil {
-		return fail(err)
+		return nil
+	})
+	if done {
+		return nil, status, true
 	}
 	seen := make(map[string]bool)
-	for _, db := range p.Remaining() {
+	for _, db := range rest {
 		if !seen[db] {
 			seen[db] = true
 			o.dbs = append(o.dbs, db)

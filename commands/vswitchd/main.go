@@ -92,62 +92,32 @@ var optionTable = []getopt.Option{
 
 func parseOptions(args []string, stdout, stderr io.Writer) (o *options, status int, done bool) {
 	o = &options{}
-	fail := func(err error) (*options, int, bool) {
-		if !errors.Is(err, vlog.ErrAlreadyLogged) {
-			fmt.Fprintf(stderr, "%s: %s\n", program, err.Error())
-		}
-		return nil, 1, true
-	}
-	p := getopt.NewParser(args, optionTable, getopt.Permute)
-	for {
-		opt, ok, err := p.Next()
-		if err != nil {
-			return fail(err)
-		}
-		if !ok {
-			break
-		}
+	rest, status, done := o.daemon.ParseOptions(program, args, optionTable, stdout, stderr, usage, func(opt getopt.Parsed) error {
 		switch opt.Opt.Name {
-		case "help":
-			usage(stdout)
-			return nil, 0, true
-		case "version":
-			fmt.Fprintln(stdout, version.Line(program))
-			return nil, 0, true
 		case "mlockall":
 			o.mlock = true
 		case "unixctl":
 			o.unixctl = opt.Arg
 		case "enable-dummy":
 			o.dummy = true
-		case "bootstrap-ca-cert", "peer-ca-cert", "private-key", "certificate", "ca-cert",
-			"ssl-protocols", "ssl-ciphers", "disable-system", "disable-system-route", "dpdk", "dummy-numa":
-			// Accepted for compatibility with OVS's command lines; SSL
-			// database connections and DPDK are not supported, which
-			// the remote's own error says if it is used.
-		default:
-			if handled, err := o.daemon.HandleOption(program, opt); handled {
-				if err != nil {
-					return fail(err)
-				}
-				continue
-			}
-			if handled, err := vlog.HandleOption(opt); handled && err != nil {
-				return fail(err)
-			}
 		}
+		// The SSL, DPDK and --disable-system* options are accepted for
+		// compatibility with OVS's command lines: SSL database
+		// connections and DPDK are not supported, which the remote's
+		// own error says if one is used.
+		return nil
+	})
+	if done {
+		return nil, status, true
 	}
-	if err := vlog.Init(); err != nil {
-		return fail(err)
-	}
-	rest := p.Remaining()
 	switch len(rest) {
 	case 0:
 		o.remote = "unix:" + paths.RunDir() + "/db.sock"
 	case 1:
 		o.remote = rest[0]
 	default:
-		return fail(errors.New("exactly zero or one non-option argument required; use --help for usage"))
+		fmt.Fprintf(stderr, "%s: at most one non-option argument accepted; use --help for usage\n", program)
+		return nil, 1, true
 	}
 	return o, 0, false
 }

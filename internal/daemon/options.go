@@ -2,6 +2,8 @@ package daemon
 
 import (
 	"errors"
+	"fmt"
+	"io"
 	"os"
 	"os/user"
 	"slices"
@@ -10,6 +12,8 @@ import (
 
 	"github.com/govs/ovs/internal/getopt"
 	"github.com/govs/ovs/internal/paths"
+	"github.com/govs/ovs/internal/version"
+	"github.com/govs/ovs/internal/vlog"
 )
 
 // Config holds the daemon options of one program.
@@ -139,4 +143,58 @@ func (c *Config) setUser(spec string) error {
 	c.User = spec
 	c.uid, c.gid = uid, gid
 	return nil
+}
+
+// ParseOptions runs a daemon's command line the way OVS's daemons do:
+// options take effect as they are met (--log-file opens the log at once),
+// the daemon and logging options are applied here, -h/--help and
+// -V/--version print and stop, and every other option goes to each. The
+// first bad option, or an error from each, is printed as "program: text"
+// and stops the program with status 1. With exit false, rest holds the
+// operands and logging is initialised.
+func (c *Config) ParseOptions(program string, args []string, table []getopt.Option, stdout, stderr io.Writer,
+	usage func(io.Writer), each func(getopt.Parsed) error) (rest []string, status int, exit bool) {
+	fail := func(err error) ([]string, int, bool) {
+		if !errors.Is(err, vlog.ErrAlreadyLogged) {
+			fmt.Fprintf(stderr, "%s: %s\n", program, err.Error())
+		}
+		return nil, 1, true
+	}
+	p := getopt.NewParser(args, table, getopt.Permute)
+	for {
+		opt, ok, err := p.Next()
+		if err != nil {
+			return fail(err)
+		}
+		if !ok {
+			break
+		}
+		switch opt.Opt.Name {
+		case "help":
+			usage(stdout)
+			return nil, 0, true
+		case "version":
+			fmt.Fprintln(stdout, version.Line(program))
+			return nil, 0, true
+		}
+		if handled, err := c.HandleOption(program, opt); handled {
+			if err != nil {
+				return fail(err)
+			}
+			continue
+		}
+		if handled, err := vlog.HandleOption(opt); handled {
+			if err != nil {
+				return fail(err)
+			}
+			continue
+		}
+		if err := each(opt); err != nil {
+			return fail(err)
+		}
+	}
+	if err := vlog.Init(); err != nil {
+		return fail(err)
+	}
+	return p.Remaining(), 0, false
 }
