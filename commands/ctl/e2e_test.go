@@ -18,6 +18,7 @@ import (
 	"github.com/google/go-cmp/cmp"
 
 	"github.com/govs/ovs/db/ovsdb"
+	"github.com/govs/ovs/internal/testbin"
 	"github.com/govs/ovs/internal/version"
 )
 
@@ -25,32 +26,15 @@ import (
 var binDir string
 
 func TestMain(m *testing.M) {
-	dir, err := os.MkdirTemp("", "ctl-test-bin")
+	dir, err := testbin.Build(filepath.Join("..", ".."))
 	if err != nil {
 		fmt.Fprintln(os.Stderr, err)
 		os.Exit(1)
 	}
-	code := func() int {
-		defer os.RemoveAll(dir)
-		build := exec.Command("go", "build", "-o", filepath.Join(dir, "ovs"), ".")
-		build.Dir = filepath.Join("..", "..")
-		build.Env = append(os.Environ(), "CGO_ENABLED=0")
-		if out, err := build.CombinedOutput(); err != nil {
-			fmt.Fprintf(os.Stderr, "building ovs: %v\n%s", err, out)
-			return 1
-		}
-		out, err := exec.Command(filepath.Join(dir, "ovs"), "--list-tools").Output()
-		if err != nil {
-			fmt.Fprintf(os.Stderr, "ovs --list-tools: %v\n", err)
-			return 1
-		}
-		for _, t := range strings.Fields(string(out)) {
-			os.Symlink("ovs", filepath.Join(dir, t))
-		}
-		binDir = dir
-		executable = func() (string, error) { return filepath.Join(dir, "ovs"), nil }
-		return m.Run()
-	}()
+	binDir = dir
+	executable = func() (string, error) { return filepath.Join(dir, "ovs"), nil }
+	code := m.Run()
+	os.RemoveAll(dir)
 	os.Exit(code)
 }
 

@@ -14,39 +14,22 @@ import (
 	"strings"
 	"testing"
 	"time"
+
+	"github.com/govs/ovs/internal/testbin"
 )
 
 // binDir holds the freshly built ovs binary and a symlink per tool.
 var binDir string
 
 func TestMain(m *testing.M) {
-	dir, err := os.MkdirTemp("", "govs-e2e-bin-")
+	dir, err := testbin.Build("../..")
 	if err != nil {
 		fmt.Fprintln(os.Stderr, err)
 		os.Exit(1)
 	}
 	binDir = dir
-	code := func() int {
-		defer os.RemoveAll(dir)
-		build := exec.Command("go", "build", "-trimpath", "-o", filepath.Join(dir, "ovs"), "../..")
-		build.Env = append(os.Environ(), "CGO_ENABLED=0")
-		if out, err := build.CombinedOutput(); err != nil {
-			fmt.Fprintf(os.Stderr, "building ovs: %v\n%s", err, out)
-			return 1
-		}
-		out, err := exec.Command(filepath.Join(dir, "ovs"), "--list-tools").Output()
-		if err != nil {
-			fmt.Fprintf(os.Stderr, "ovs --list-tools: %v\n", err)
-			return 1
-		}
-		for _, t := range strings.Fields(string(out)) {
-			if err := os.Symlink("ovs", filepath.Join(dir, t)); err != nil {
-				fmt.Fprintln(os.Stderr, err)
-				return 1
-			}
-		}
-		return m.Run()
-	}()
+	code := m.Run()
+	os.RemoveAll(dir)
 	os.Exit(code)
 }
 
