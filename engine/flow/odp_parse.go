@@ -585,22 +585,7 @@ func (p *odpParser) attr(name, body string, depth int, pendingType *int) error {
 		}
 		return nil
 	case "tcp", "udp", "sctp":
-		fs, err := fields(body, "src", "dst")
-		if err != nil {
-			return err
-		}
-		for _, f := range fs {
-			v, mm, err := numMask(f[1], 16, 0xffff)
-			if err != nil {
-				return err
-			}
-			if f[0] == "src" {
-				k.TpSrc, m.TpSrc = uint16(v), uint16(mm)
-			} else {
-				k.TpDst, m.TpDst = uint16(v), uint16(mm)
-			}
-		}
-		return nil
+		return transportPair(body, "src", "dst", 16, 0xffff, k, m)
 	case "tcp_flags":
 		v, mm, err := parseTCPFlags(strings.TrimSpace(body))
 		if mm == 0 {
@@ -612,22 +597,7 @@ func (p *odpParser) attr(name, body string, depth int, pendingType *int) error {
 		k.TCPFlags, m.TCPFlags = v, mm
 		return err
 	case "icmp", "icmpv6":
-		fs, err := fields(body, "type", "code")
-		if err != nil {
-			return err
-		}
-		for _, f := range fs {
-			v, mm, err := numMask(f[1], 8, 0xff)
-			if err != nil {
-				return err
-			}
-			if f[0] == "type" {
-				k.TpSrc, m.TpSrc = uint16(v), uint16(mm)
-			} else {
-				k.TpDst, m.TpDst = uint16(v), uint16(mm)
-			}
-		}
-		return nil
+		return transportPair(body, "type", "code", 8, 0xff, k, m)
 	case "nd":
 		fs, err := fields(body, "target", "sll", "tll")
 		if err != nil {
@@ -655,4 +625,25 @@ func (p *odpParser) attr(name, body string, depth int, pendingType *int) error {
 		return nil
 	}
 	return errors.New("unknown attribute")
+}
+
+// transportPair parses the two transport attributes that share TpSrc and
+// TpDst: ports for TCP/UDP/SCTP, type and code for ICMP.
+func transportPair(body, src, dst string, bits int, full uint64, k, m *Key) error {
+	fs, err := fields(body, src, dst)
+	if err != nil {
+		return err
+	}
+	for _, f := range fs {
+		v, mm, err := numMask(f[1], bits, full)
+		if err != nil {
+			return err
+		}
+		if f[0] == src {
+			k.TpSrc, m.TpSrc = uint16(v), uint16(mm)
+		} else {
+			k.TpDst, m.TpDst = uint16(v), uint16(mm)
+		}
+	}
+	return nil
 }
