@@ -103,6 +103,10 @@ type Bridge struct {
 	mac    *mactable.Table
 	ifaces map[string]*Iface
 	ports  map[string]*portCfg
+	// byOFPort indexes ifaces by OpenFlow port number; lowFree is no
+	// greater than the lowest free number.
+	byOFPort map[uint32]*Iface
+	lowFree  uint32
 	// xb is the bridge as last published to translation.
 	xb *xlate.Bridge
 
@@ -369,13 +373,14 @@ func (s *Switch) addBridge(name string, row *idl.Row) (*Bridge, error) {
 		return nil, err
 	}
 	br := &Bridge{
-		Name:   name,
-		row:    row.UUID,
-		dpType: dpType,
-		of:     ofproto.New(name, s.handler.Changed),
-		mac:    mactable.New(),
-		ifaces: make(map[string]*Iface),
-		ports:  make(map[string]*portCfg),
+		Name:     name,
+		row:      row.UUID,
+		dpType:   dpType,
+		of:       ofproto.New(name, s.handler.Changed),
+		mac:      mactable.New(),
+		ifaces:   make(map[string]*Iface),
+		ports:    make(map[string]*portCfg),
+		byOFPort: make(map[uint32]*Iface),
 	}
 	s.bridges[name] = br
 	mgmt := filepath.Join(paths.RunDir(), name+".mgmt")
@@ -444,7 +449,7 @@ func (s *Switch) configureBridge(br *Bridge, row *idl.Row) {
 			peer, _ := w.row.MapValue(c.ifOptions, "peer")
 			ifc.peer = peer
 		}
-		s.applyIfaceSettings(ifc, w.row)
+		s.applyIfaceSettings(br, ifc, w.row)
 	}
 	// Settings.
 	oc := func(key string) (string, bool) { return row.MapValue(c.brOtherConfig, key) }
@@ -587,13 +592,13 @@ func (s *Switch) addIface(br *Bridge, name string, row *idl.Row, port string) {
 			return
 		}
 		ifc.peer = peer
-		ifc.OFPort = s.pickOFPort(br, ifc)
+		br.assignOFPort(ifc)
 		log.Info("bridge %s: added interface %s on port %d", br.Name, name, ifc.OFPort)
 		return
 	}
 	s.openIface(br, ifc)
 	if ifc.dev != nil {
-		s.applyIfaceSettings(ifc, row)
+		s.applyIfaceSettings(br, ifc, row)
 	}
 }
 
@@ -633,9 +638,9 @@ func (s *Switch) openIface(br *Bridge, ifc *Iface) {
 	}
 	ifc.dev, ifc.dpPort, ifc.hasDP, ifc.err = dev, no, true, ""
 	if ifc.Name == br.Name {
-		ifc.OFPort = openflow.PortLocal
+		br.setLocal(ifc)
 	} else {
-		ifc.OFPort = s.pickOFPort(br, ifc)
+		br.assignOFPort(ifc)
 	}
 	_, up, _ := dev.LinkState()
 	ifc.lastLink = up
@@ -643,35 +648,55 @@ func (s *Switch) openIface(br *Bridge, ifc *Iface) {
 	s.dirty = true
 }
 
-// pickOFPort honours ofport_request (or the number the interface had
-// before a restart) when free, else takes the lowest free number.
-func (s *Switch) pickOFPort(br *Bridge, ifc *Iface) uint32 {
-	used := make(map[uint32]bool)
-	for _, o := range br.ifaces {
-		if o != ifc && o.OFPort != 0 {
-			used[o.OFPort] = true
+// assignOFPort gives ifc an OpenFlow port number: ofport_request (or the
+// number the interface had before a restart) when free, else the lowest
+// free one. br.byOFPort and the lowFree hint keep this cheap when a bridge
+// gets thousands of ports at once.
+func (br *Bridge) assignOFPort(ifc *Iface) {
+	br.releaseOFPort(ifc)
+	n := ifc.wantOFPort
+	if n == 0 || br.byOFPort[n] != nil {
+		n = 0
+		for c := max(br.lowFree, 1); c < openflow.PortMax; c++ {
+			if br.byOFPort[c] == nil {
+				n = c
+				br.lowFree = c + 1
+				break
+			}
 		}
 	}
-	if ifc.wantOFPort != 0 && !used[ifc.wantOFPort] {
-		return ifc.wantOFPort
+	ifc.OFPort = n
+	if n != 0 {
+		br.byOFPort[n] = ifc
 	}
-	for n := uint32(1); n < openflow.PortMax; n++ {
-		if !used[n] {
-			return n
-		}
+}
+
+// setLocal gives ifc the bridge's local port number.
+func (br *Bridge) setLocal(ifc *Iface) {
+	br.releaseOFPort(ifc)
+	ifc.OFPort = openflow.PortLocal
+	br.byOFPort[openflow.PortLocal] = ifc
+}
+
+// releaseOFPort frees ifc's OpenFlow port number.
+func (br *Bridge) releaseOFPort(ifc *Iface) {
+	if ifc.OFPort == 0 || br.byOFPort[ifc.OFPort] != ifc {
+		return
 	}
-	return 0
+	delete(br.byOFPort, ifc.OFPort)
+	if ifc.OFPort < br.lowFree {
+		br.lowFree = ifc.OFPort
+	}
+	ifc.OFPort = 0
 }
 
 // applyIfaceSettings applies mtu_request and an ofport_request change.
-func (s *Switch) applyIfaceSettings(ifc *Iface, row *idl.Row) {
+func (s *Switch) applyIfaceSettings(br *Bridge, ifc *Iface, row *idl.Row) {
 	c := &s.cols
 	if v, ok := row.Int(c.ifOFPortRequest); ok && v >= 1 && v < int64(openflow.PortMax) && uint32(v) != ifc.wantOFPort {
 		ifc.wantOFPort = uint32(v)
 		if ifc.OFPort != 0 && ifc.OFPort != openflow.PortLocal {
-			if br := s.bridges[s.bridgeOf(ifc)]; br != nil {
-				ifc.OFPort = s.pickOFPort(br, ifc)
-			}
+			br.assignOFPort(ifc)
 		}
 	}
 	if ifc.dev == nil {
@@ -683,15 +708,6 @@ func (s *Switch) applyIfaceSettings(ifc *Iface, row *idl.Row) {
 			log.Warn("%s: setting MTU to %d failed: %v", ifc.Name, v, strerror(err))
 		}
 	}
-}
-
-func (s *Switch) bridgeOf(ifc *Iface) string {
-	for name, br := range s.bridges {
-		if br.ifaces[ifc.Name] == ifc {
-			return name
-		}
-	}
-	return ""
 }
 
 func (s *Switch) delIface(br *Bridge, ifc *Iface) {
@@ -709,6 +725,7 @@ func (s *Switch) delIface(br *Bridge, ifc *Iface) {
 		// Its MACs are now unreachable through it.
 		br.mac.FlushPort(ifc.port)
 	}
+	br.releaseOFPort(ifc)
 	delete(br.ifaces, ifc.Name)
 	s.dirty = true
 }
@@ -722,7 +739,7 @@ func (s *Switch) poll() {
 				s.openIface(br, ifc)
 				if ifc.dev != nil {
 					if row := s.cols.iface.Row(ifc.row); row != nil {
-						s.applyIfaceSettings(ifc, row)
+						s.applyIfaceSettings(br, ifc, row)
 					}
 					changed = true
 				}
