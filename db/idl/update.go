@@ -64,8 +64,56 @@ func (idl *IDL) badCell(t *Table, u ovsdb.UUID, c *Column, err error) {
 // parseTableUpdates2 converts a <table-updates2> object (update2, update3
 // and the replies to monitor_cond and monitor_cond_since).
 func (idl *IDL) parseTableUpdates2(v ovsjson.Value) (*batch, error) {
+	return idl.parseUpdates(v, "2", func(t *Table, u ovsdb.UUID, ru ovsjson.Value) (rowUpdate, error) {
+		if ru.Kind != ovsjson.Object || len(ru.O) != 1 {
+			return rowUpdate{}, fmt.Errorf("<row-update2> for row %s of table %s does not have exactly one member", u, t.Name)
+		}
+		op := &ru.O[0]
+		switch op.Key {
+		case "initial", "insert":
+			fields, err := idl.parseRow(t, u, op.Value)
+			return rowUpdate{uuid: u, op: opInsert, fields: fields}, err
+		case "delete":
+			return rowUpdate{uuid: u, op: opDelete}, nil
+		case "modify":
+			cells, err := idl.parseModify(t, u, op.Value, true)
+			return rowUpdate{uuid: u, op: opModify, cells: cells}, err
+		}
+		return rowUpdate{}, fmt.Errorf("unknown <row-update2> member %q", op.Key)
+	})
+}
+
+// parseTableUpdates converts an RFC 7047 <table-updates> object (monitor
+// replies and "update" notifications).
+func (idl *IDL) parseTableUpdates(v ovsjson.Value) (*batch, error) {
+	return idl.parseUpdates(v, "", func(t *Table, u ovsdb.UUID, ru ovsjson.Value) (rowUpdate, error) {
+		if ru.Kind != ovsjson.Object {
+			return rowUpdate{}, fmt.Errorf("<row-update> for row %s of table %s is not an object", u, t.Name)
+		}
+		oldv, hasOld := ru.Get("old")
+		newv, hasNew := ru.Get("new")
+		hasOld = hasOld && oldv.Kind != ovsjson.Null
+		hasNew = hasNew && newv.Kind != ovsjson.Null
+		switch {
+		case hasNew && !hasOld:
+			fields, err := idl.parseRow(t, u, newv)
+			return rowUpdate{uuid: u, op: opInsert, fields: fields}, err
+		case hasNew:
+			cells, err := idl.parseModify(t, u, newv, false)
+			return rowUpdate{uuid: u, op: opModify, cells: cells}, err
+		case hasOld:
+			return rowUpdate{uuid: u, op: opDelete}, nil
+		}
+		return rowUpdate{}, fmt.Errorf("<row-update> for row %s of table %s has neither \"old\" nor \"new\"", u, t.Name)
+	})
+}
+
+// parseUpdates walks the tables and rows of a <table-updates> (suffix "")
+// or <table-updates2> (suffix "2") object, keeping only registered tables
+// and converting each row with row.
+func (idl *IDL) parseUpdates(v ovsjson.Value, suffix string, row func(t *Table, u ovsdb.UUID, ru ovsjson.Value) (rowUpdate, error)) (*batch, error) {
 	if v.Kind != ovsjson.Object {
-		return nil, fmt.Errorf("<table-updates2> is not an object")
+		return nil, fmt.Errorf("<table-updates%s> is not an object", suffix)
 	}
 	b := &batch{tables: make([]tableBatch, 0, len(v.O))}
 	for i := range v.O {
@@ -76,7 +124,7 @@ func (idl *IDL) parseTableUpdates2(v ovsjson.Value) (*batch, error) {
 			continue
 		}
 		if tm.Value.Kind != ovsjson.Object {
-			return nil, fmt.Errorf("<table-update2> for table %s is not an object", t.Name)
+			return nil, fmt.Errorf("<table-update%s> for table %s is not an object", suffix, t.Name)
 		}
 		rows := tm.Value.O
 		tb := tableBatch{t: t, rows: make([]rowUpdate, 0, len(rows))}
@@ -85,84 +133,11 @@ func (idl *IDL) parseTableUpdates2(v ovsjson.Value) (*batch, error) {
 			if !ok {
 				return nil, fmt.Errorf("%q is not a valid UUID", rows[j].Key)
 			}
-			ru := rows[j].Value
-			if ru.Kind != ovsjson.Object || len(ru.O) != 1 {
-				return nil, fmt.Errorf("<row-update2> for row %s of table %s does not have exactly one member", u, t.Name)
+			ru, err := row(t, u, rows[j].Value)
+			if err != nil {
+				return nil, err
 			}
-			op := &ru.O[0]
-			switch op.Key {
-			case "initial", "insert":
-				fields, err := idl.parseRow(t, u, op.Value)
-				if err != nil {
-					return nil, err
-				}
-				tb.rows = append(tb.rows, rowUpdate{uuid: u, op: opInsert, fields: fields})
-			case "delete":
-				tb.rows = append(tb.rows, rowUpdate{uuid: u, op: opDelete})
-			case "modify":
-				cells, err := idl.parseModify(t, u, op.Value, true)
-				if err != nil {
-					return nil, err
-				}
-				tb.rows = append(tb.rows, rowUpdate{uuid: u, op: opModify, cells: cells})
-			default:
-				return nil, fmt.Errorf("unknown <row-update2> member %q", op.Key)
-			}
-		}
-		b.tables = append(b.tables, tb)
-	}
-	return b, nil
-}
-
-// parseTableUpdates converts an RFC 7047 <table-updates> object (monitor
-// replies and "update" notifications).
-func (idl *IDL) parseTableUpdates(v ovsjson.Value) (*batch, error) {
-	if v.Kind != ovsjson.Object {
-		return nil, fmt.Errorf("<table-updates> is not an object")
-	}
-	b := &batch{tables: make([]tableBatch, 0, len(v.O))}
-	for i := range v.O {
-		tm := &v.O[i]
-		t := idl.tables[tm.Key]
-		if t == nil || !t.registered {
-			continue
-		}
-		if tm.Value.Kind != ovsjson.Object {
-			return nil, fmt.Errorf("<table-update> for table %s is not an object", t.Name)
-		}
-		rows := tm.Value.O
-		tb := tableBatch{t: t, rows: make([]rowUpdate, 0, len(rows))}
-		for j := range rows {
-			u, ok := ovsdb.ParseUUID(rows[j].Key)
-			if !ok {
-				return nil, fmt.Errorf("%q is not a valid UUID", rows[j].Key)
-			}
-			ru := rows[j].Value
-			if ru.Kind != ovsjson.Object {
-				return nil, fmt.Errorf("<row-update> for row %s of table %s is not an object", u, t.Name)
-			}
-			oldv, hasOld := ru.Get("old")
-			newv, hasNew := ru.Get("new")
-			hasOld = hasOld && oldv.Kind != ovsjson.Null
-			hasNew = hasNew && newv.Kind != ovsjson.Null
-			switch {
-			case hasNew && !hasOld:
-				fields, err := idl.parseRow(t, u, newv)
-				if err != nil {
-					return nil, err
-				}
-				tb.rows = append(tb.rows, rowUpdate{uuid: u, op: opInsert, fields: fields})
-			case hasNew:
-				cells, err := idl.parseModify(t, u, newv, false)
-				if err != nil {
-					return nil, err
-				}
-				tb.rows = append(tb.rows, rowUpdate{uuid: u, op: opModify, cells: cells})
-			case hasOld:
-				tb.rows = append(tb.rows, rowUpdate{uuid: u, op: opDelete})
-			default:
-				return nil, fmt.Errorf("<row-update> for row %s of table %s has neither \"old\" nor \"new\"", u, t.Name)
-			}
+			tb.rows = append(tb.rows, ru)
 		}
 		b.tables = append(b.tables, tb)
 	}
