@@ -60,6 +60,9 @@ type options struct {
 	daemon  daemon.Config
 }
 
+// optionTable lists the options in ovs-vswitchd's own order (not
+// daemon.Options' and vlog.Options'), because getopt's "is ambiguous;
+// possibilities:" message lists them in table order.
 var optionTable = []getopt.Option{
 	{Name: "help", Short: 'h'},
 	{Name: "version", Short: 'V'},
@@ -76,13 +79,13 @@ var optionTable = []getopt.Option{
 	{Name: "log-file", HasArg: getopt.OptionalArgument},
 	{Name: "syslog-method", HasArg: getopt.RequiredArgument},
 	{Name: "syslog-target", HasArg: getopt.RequiredArgument},
-	{Name: "bootstrap-ca-cert", HasArg: getopt.RequiredArgument},
-	{Name: "peer-ca-cert", HasArg: getopt.RequiredArgument},
 	{Name: "private-key", Short: 'p', HasArg: getopt.RequiredArgument},
 	{Name: "certificate", Short: 'c', HasArg: getopt.RequiredArgument},
 	{Name: "ca-cert", Short: 'C', HasArg: getopt.RequiredArgument},
 	{Name: "ssl-protocols", HasArg: getopt.RequiredArgument},
 	{Name: "ssl-ciphers", HasArg: getopt.RequiredArgument},
+	{Name: "peer-ca-cert", HasArg: getopt.RequiredArgument},
+	{Name: "bootstrap-ca-cert", HasArg: getopt.RequiredArgument},
 	{Name: "enable-dummy", HasArg: getopt.OptionalArgument},
 	{Name: "disable-system"},
 	{Name: "disable-system-route"},
@@ -160,6 +163,9 @@ func kernelDatapath() bool {
 
 func run(o *options) int {
 	daemon.HandleSignals()
+	// Under --user, keep the capabilities that opening AF_PACKET sockets
+	// and TAP devices needs.
+	o.daemon.AccessDatapath = true
 	if err := o.daemon.Start(program); err != nil {
 		return fatal(err)
 	}

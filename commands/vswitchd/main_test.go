@@ -21,6 +21,7 @@ func TestOptions(t *testing.T) {
 		{args: []string{"a", "b"}, status: 1, done: true, stderr: "ovs-vswitchd: at most one non-option argument accepted; use --help for usage\n"},
 		{args: []string{"--bogus"}, status: 1, done: true, stderr: "ovs-vswitchd: unrecognized option '--bogus'\n"},
 		{args: []string{"--help"}, done: true, stdout: "ovs-vswitchd: Open vSwitch daemon\n"},
+		{args: []string{"--p"}, status: 1, done: true, stderr: "ovs-vswitchd: option '--p' is ambiguous; possibilities: '--pidfile' '--private-key' '--peer-ca-cert'\n"},
 	} {
 		var out, errb bytes.Buffer
 		o, status, done := parseOptions(c.args, &out, &errb)
