@@ -249,7 +249,9 @@ loop:
 }
 
 func registerCommands(ctl *unixctl.Server, sw *bridge.Switch, exit func()) {
-	ctl.Register("exit", "[--cleanup]", 0, 1, func([]string) (string, error) {
+	ctl.Register("exit", "[--cleanup]", 0, 1, func(args []string) (string, error) {
+		// As in OVS, anything but --cleanup is ignored.
+		sw.SetCleanup(len(args) == 1 && args[0] == "--cleanup")
 		exit()
 		return "", nil
 	})

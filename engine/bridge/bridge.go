@@ -91,6 +91,7 @@ type Switch struct {
 	lastStats     time.Time
 	pending       *idl.Txn
 	dirty         bool // status needs writing
+	cleanup       bool // remove the ports' devices at shutdown
 	exiting       bool
 }
 
@@ -245,9 +246,29 @@ func (s *Switch) Run(ctx context.Context) {
 	}
 }
 
+// SetCleanup makes the coming shutdown remove the bridges' ports from
+// the system, as `ovs-appctl exit --cleanup` asks.
+func (s *Switch) SetCleanup(on bool) { s.cleanup = on }
+
+// shutdown stops the switch. Without cleanup it leaves internal and tap
+// devices in place, addresses and all, as OVS does, so that the host keeps
+// its leg on the switch across a restart (the next start picks the
+// devices up again); with cleanup it removes every port as deleting the
+// bridges would.
 func (s *Switch) shutdown() {
+	if !s.cleanup && s.dp != nil {
+		for _, p := range s.dp.Ports() {
+			if r, ok := p.Dev.(interface{ Release() error }); ok {
+				r.Release()
+			}
+		}
+	}
 	for _, br := range s.bridges {
-		s.delBridge(br)
+		if s.cleanup {
+			s.delBridge(br)
+		} else {
+			br.of.Close()
+		}
 	}
 	if s.dp != nil {
 		s.dp.Close()

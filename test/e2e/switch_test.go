@@ -350,6 +350,35 @@ func TestSwitchPatchPortsAndInternalPort(t *testing.T) {
 	local := &Host{NS: s.ns}
 	s.mustPing(local, h1.IP)
 	s.mustPing(local, h2.IP)
+
+	// `exit` leaves the internal port, address included, for the next
+	// vswitchd to pick up, as OVS does; `exit --cleanup` removes it.
+	s.exitVswitchd()
+	if out := s.sh("ip -n %s addr show dev br0", s.ns); !strings.Contains(out, "10.3.0.100/24") {
+		t.Fatalf("br0 lost its address over exit:\n%s", out)
+	}
+	s.startVswitchd()
+	s.mustPing(local, h1.IP)
+	s.exitVswitchd("--cleanup")
+	if exec.Command("ip", "-n", s.ns, "link", "show", "br0").Run() == nil {
+		t.Fatal("exit --cleanup left br0 behind")
+	}
+}
+
+// exitVswitchd asks vswitchd to exit and waits until it has.
+func (s *Switch) exitVswitchd(args ...string) {
+	s.t.Helper()
+	if r := s.appctl(ours("ovs-appctl"), append([]string{"exit"}, args...)...); r.Code != 0 {
+		s.t.Fatalf("exit: %s", r)
+	}
+	pidfile := filepath.Join(s.e.RunDir, "ovs-vswitchd.pid")
+	for i := 0; i < 200; i++ {
+		if _, err := os.Stat(pidfile); err != nil {
+			return
+		}
+		time.Sleep(20 * time.Millisecond)
+	}
+	s.t.Fatal("vswitchd did not exit")
 }
 
 // openTapIn attaches to (or creates) TAP device name inside namespace ns,
