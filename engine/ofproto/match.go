@@ -4,6 +4,7 @@ import (
 	"encoding/binary"
 	"fmt"
 	"slices"
+	"sync"
 
 	"github.com/govs/ovs/engine/flow"
 	"github.com/govs/ovs/proto/openflow"
@@ -86,7 +87,9 @@ func mplsSlot(shift, bits uint) fieldSlot {
 	}
 }
 
-var slots = func() map[openflow.FieldID]fieldSlot {
+// slotTable maps each supported storage field to its home in flow.Flow;
+// it is built on first use, not at the start of every tool.
+var slotTable = sync.OnceValues(func() (map[openflow.FieldID]fieldSlot, []openflow.FieldID) {
 	s := map[openflow.FieldID]fieldSlot{
 		openflow.FieldPacketType:   u32Slot(func(f *flow.Flow) *uint32 { return &f.PacketType }),
 		openflow.FieldRecircID:     u32Slot(func(f *flow.Flow) *uint32 { return &f.RecircID }),
@@ -131,22 +134,18 @@ var slots = func() map[openflow.FieldID]fieldSlot {
 		i := i
 		s[openflow.FieldReg0+openflow.FieldID(i)] = u32Slot(func(f *flow.Flow) *uint32 { return &f.Regs[i] })
 	}
-	return s
-}()
-
-// slotOrder lists the supported storage fields in the registry's order.
-var slotOrder = func() []openflow.FieldID {
-	ids := make([]openflow.FieldID, 0, len(slots))
-	for id := range slots {
-		ids = append(ids, id)
+	order := make([]openflow.FieldID, 0, len(s))
+	for id := range s {
+		order = append(order, id)
 	}
-	slices.Sort(ids)
-	return ids
-}()
+	slices.Sort(order)
+	return s, order
+})
 
 // FlowMatch converts an OpenFlow match to a classifier value and mask
 // (the value already masked).
 func FlowMatch(m *openflow.Match) (value, mask flow.Flow, err error) {
+	slots, _ := slotTable()
 	for _, e := range m.Entries() {
 		s, ok := slots[e.Field]
 		if !ok {
@@ -168,7 +167,8 @@ func FlowMatch(m *openflow.Match) (value, mask flow.Flow, err error) {
 // match, in the registry's field order.
 func OpenFlowMatch(value, mask *flow.Flow) *openflow.Match {
 	m := &openflow.Match{}
-	for _, id := range slotOrder {
+	slots, order := slotTable()
+	for _, id := range order {
 		s := slots[id]
 		n := openflow.StorageBytes(id)
 		var e openflow.Entry

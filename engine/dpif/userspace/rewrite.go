@@ -3,6 +3,7 @@ package userspace
 import (
 	"encoding/binary"
 	"hash/crc32"
+	"sync"
 
 	"github.com/govs/ovs/engine/dpif"
 	"github.com/govs/ovs/engine/flow"
@@ -15,7 +16,9 @@ import (
 // checksum field, uncomplemented; address changes must still reach it, port
 // changes must not (the ports are summed later with the payload).
 
-var castagnoli = crc32.MakeTable(crc32.Castagnoli)
+// castagnoli is SCTP's CRC table, made when an SCTP packet is first
+// rewritten rather than at the start of every tool of the binary.
+var castagnoli = sync.OnceValue(func() *crc32.Table { return crc32.MakeTable(crc32.Castagnoli) })
 
 // pushVLAN inserts a VLAN header after the MAC addresses. It fails when the
 // frame is too short or the headroom is used up.
@@ -286,7 +289,7 @@ func setL4(d []byte, l flow.Layers, k *flow.Key, v, m *flow.Key, partial bool) {
 		binary.BigEndian.PutUint16(t, sp)
 		binary.BigEndian.PutUint16(t[2:], dp)
 		binary.LittleEndian.PutUint32(t[8:], 0)
-		binary.LittleEndian.PutUint32(t[8:], crc32.Checksum(t, castagnoli))
+		binary.LittleEndian.PutUint32(t[8:], crc32.Checksum(t, castagnoli()))
 	case flow.IPProtoICMP, flow.IPProtoICMPv6:
 		if len(t) < 4 {
 			return
