@@ -13,15 +13,27 @@ package openflow
 // (goto_table, write_metadata, write_actions, clear_actions, meter) are
 // modelled as actions too, as ovs-ofctl's syntax mixes them into one
 // list; the 1.1+ codec splits them out into instructions.
+//
+// Files: action.go (the core model), action_text.go (ParseActions,
+// AppendActions), action_wire.go and action_decode.go (the codecs),
+// action_ext.go (set_tunnel, mod_nw_ttl/ecn, multipath, bundle, sample,
+// check_pkt_larger, the debug actions and OpenFlow 1.1's action set),
+// action_learn.go (learn, and Learn.FlowMod, which executes it) and
+// action_ct.go (ct, nat, ct_clear). A few fields exist only for actions
+// (tun_id, ct_mark, ct_label: TunIDField and friends) because the match
+// registry leaves tunnel and conntrack metadata out; they have IDs past
+// the registry and are never Match entries.
 
 // Controller sends the packet to the controllers with the given reason
-// (OFPR_*), connection id, opaque userdata and pause flag.
+// (OFPR_*), connection id, opaque userdata, pause flag and meter
+// (MeterID 0: none). Userdata, Pause and MeterID need NXAST_CONTROLLER2.
 type Controller struct {
 	MaxLen   uint16
 	Reason   uint8
 	ID       uint16
 	Userdata []byte
 	Pause    bool
+	MeterID  uint32
 }
 
 // Packet-in reasons as the controller action names them.
@@ -38,7 +50,12 @@ var reasonNames = [...]string{"no_match", "action", "invalid_ttl", "action_set",
 
 // simple reports whether c fits in a plain output to the CONTROLLER port.
 func (c *Controller) simple() bool {
-	return c.Reason == ReasonAction && c.ID == 0 && len(c.Userdata) == 0 && !c.Pause
+	return c.Reason == ReasonAction && c.ID == 0 && len(c.Userdata) == 0 && !c.Pause && c.MeterID == 0
+}
+
+// controller2 reports whether c needs NXAST_CONTROLLER2.
+func (c *Controller) controller2() bool {
+	return len(c.Userdata) > 0 || c.Pause || c.MeterID != 0
 }
 
 // Enqueue outputs to Port through queue Queue (OpenFlow 1.0).
@@ -60,9 +77,24 @@ type OutputReg struct {
 	MaxLen uint16
 }
 
-// SetVlanVID, SetVlanPCP: mod_vlan_vid / mod_vlan_pcp.
-type SetVlanVID struct{ VID uint16 }
-type SetVlanPCP struct{ PCP uint8 }
+// SetVlanVID, SetVlanPCP: mod_vlan_vid / mod_vlan_pcp, which push a VLAN
+// header first when the packet has none. NoPush is set_vlan_vid /
+// set_vlan_pcp, OpenFlow 1.1's actions, which only rewrite an existing
+// header.
+//
+// VLANPresent says the flow's match guarantees a VLAN header (set by
+// FitActionsToMatch), so that OpenFlow 1.1+ need no push_vlan before the
+// rewrite, as OVS encodes it; it does not change the printed form.
+type SetVlanVID struct {
+	VID         uint16
+	NoPush      bool
+	VLANPresent bool
+}
+type SetVlanPCP struct {
+	PCP         uint8
+	NoPush      bool
+	VLANPresent bool
+}
 
 // StripVlan pops the outermost VLAN header (strip_vlan, pop_vlan).
 type StripVlan struct{}
@@ -96,8 +128,17 @@ type (
 	SetIPv4Src struct{ IP [4]byte }
 	SetIPv4Dst struct{ IP [4]byte }
 	SetIPDSCP  struct{ TOS uint8 } // the TOS byte with ECN bits clear
-	SetL4Src   struct{ Port uint16 }
-	SetL4Dst   struct{ Port uint16 }
+	// Proto is the IP protocol the flow matches (FitActionsToMatch
+	// fills it in): OpenFlow 1.2+ write these as set_field tcp_src,
+	// udp_src or sctp_src accordingly; 0 means TCP.
+	SetL4Src struct {
+		Port  uint16
+		Proto uint8
+	}
+	SetL4Dst struct {
+		Port  uint16
+		Proto uint8
+	}
 )
 
 // DecTTL decrements the IP TTL; IDs are the controller ids told about

@@ -5,7 +5,7 @@ import "encoding/binary"
 // DecodeActions decodes a list of actions of version v. Bad input gives
 // an ErrorCode (OFPBAC_BAD_LEN, OFPBAC_BAD_TYPE, ...), never a panic.
 func DecodeActions(b []byte, v Version) ([]Action, error) {
-	if v == V11 || !v.Known() {
+	if !v.Known() {
 		return nil, OFPBRC_BAD_VERSION
 	}
 	acts := []Action{}
@@ -42,12 +42,12 @@ func need(b []byte, n int) error {
 func decodeAction(b []byte, v Version) (Action, error) {
 	typ := u16(b, 0)
 	if typ == 0xffff {
-		return decodeNX(b)
+		return decodeNX(b, v)
 	}
 	if v == V10 {
 		switch typ {
 		case 0:
-			return &Output{Port: uint32(u16(b, 4)), MaxLen: u16(b, 6)}, nil
+			return plainOutput(uint32(u16(b, 4)), u16(b, 6)), nil
 		case 1:
 			if u16(b, 4) > 4095 {
 				return nil, OFPBAC_BAD_ARGUMENT
@@ -89,6 +89,11 @@ func decodeAction(b []byte, v Version) (Action, error) {
 		}
 		return nil, OFPBAC_BAD_TYPE
 	}
+	if v == V11 {
+		if a, ok, err := decodeOF11(b); ok {
+			return a, err
+		}
+	}
 	switch typ {
 	case 0:
 		if err := need(b, 16); err != nil {
@@ -98,7 +103,7 @@ func decodeAction(b []byte, v Version) (Action, error) {
 		if p > 0xffff && p < 0xffffff00 {
 			return nil, OFPBAC_BAD_OUT_PORT
 		}
-		return &Output{Port: portFrom32(p), MaxLen: u16(b, 8)}, nil
+		return plainOutput(portFrom32(p), u16(b, 8)), nil
 	case 15:
 		return &SetMPLSTTL{TTL: b[4]}, nil
 	case 16:
@@ -119,28 +124,75 @@ func decodeAction(b []byte, v Version) (Action, error) {
 		return &SetQueue{Queue: u32(b, 4)}, nil
 	case 22:
 		return &Group{ID: u32(b, 4)}, nil
+	case ofpatSetNwTTL:
+		return &SetIPTTL{TTL: b[4]}, nil
 	case 24:
 		return &DecTTL{}, nil
-	case 25:
+	case ofpatSetField:
 		return decodeSetField(b[4:], v)
+	case ofpat15CopyField:
+		if v < V15 {
+			break
+		}
+		if err := need(b, 24); err != nil {
+			return nil, err
+		}
+		n := int(u16(b, 4))
+		src, err := decodeSubfield(u32(b, 12), int(u16(b, 6)), n)
+		if err != nil {
+			return nil, err
+		}
+		dst, err := decodeSubfield(u32(b, 16), int(u16(b, 8)), n)
+		if err != nil {
+			return nil, err
+		}
+		return &RegMove{Src: src, Dst: dst}, nil
 	}
 	return nil, OFPBAC_BAD_TYPE
 }
 
 func decodeSetField(b []byte, v Version) (Action, error) {
-	t, h, _, err := nextTLV(b)
-	if err != nil {
+	if len(b) < 4 {
 		return nil, OFPBAC_BAD_SET_LEN
 	}
-	f := fieldByHeader(h &^ 0x1ff)
-	if f == nil || f.OXM == 0 || f.OXMVersion > v || t.mask != nil || len(t.value) != f.Bytes {
+	h := u32(b, 0)
+	if h>>16 == oxmExp {
 		return nil, OFPBAC_BAD_SET_TYPE
 	}
-	return &SetField{Field: f, Value: append([]byte(nil), t.value...)}, nil
+	f := actionFieldByHeader(h &^ 0x1ff)
+	if f == nil || f.Experimenter != 0 || h&^0x1ff == f.OXM && f.OXMVersion > v {
+		return nil, OFPBAC_BAD_SET_TYPE
+	}
+	masked := h&0x100 != 0
+	n := int(h & 0xff)
+	want := f.Bytes
+	if masked {
+		want *= 2
+	}
+	if n != want || 4+n > len(b) || masked && v < V15 {
+		return nil, OFPBAC_BAD_SET_LEN
+	}
+	for _, c := range b[4+n:] {
+		if c != 0 {
+			return nil, OFPBAC_BAD_SET_ARGUMENT
+		}
+	}
+	value := b[4 : 4+f.Bytes]
+	if f == &fields[FieldTunID] && !masked {
+		return &SetTunnel{ID: u64(value, 0), SetField: true}, nil
+	}
+	sf := &SetField{Field: f, Value: append([]byte(nil), value...)}
+	if masked {
+		sf.Mask = append([]byte(nil), b[4+f.Bytes:4+n]...)
+		if allOnes(sf.Mask) {
+			sf.Mask = nil
+		}
+	}
+	return sf, nil
 }
 
 func decodeSubfield(h uint32, ofs, bits int) (Subfield, error) {
-	f := fieldByHeader(h &^ 0x1ff)
+	f := actionFieldByHeader(h &^ 0x1ff)
 	if f == nil || f.Experimenter != 0 {
 		return Subfield{}, OFPBAC_BAD_ARGUMENT
 	}
@@ -150,7 +202,7 @@ func decodeSubfield(h uint32, ofs, bits int) (Subfield, error) {
 	return Subfield{Field: f, Ofs: ofs, Bits: bits}, nil
 }
 
-func decodeNX(b []byte) (Action, error) {
+func decodeNX(b []byte, v Version) (Action, error) {
 	if len(b) < 16 {
 		return nil, OFPBAC_BAD_LEN
 	}
@@ -232,6 +284,16 @@ func decodeNX(b []byte) (Action, error) {
 			return &Output{Port: PortController, MaxLen: c.MaxLen}, nil
 		}
 		return c, nil
+	case nxastController2:
+		return decodeController2(b)
+	case nxastGroup:
+		return &Group{ID: u32(b, 12)}, nil
+	case nxastClone:
+		inner, err := DecodeActions(b[16:], v)
+		if err != nil {
+			return nil, err
+		}
+		return &Clone{Actions: inner}, nil
 	case nxastWriteMetadata:
 		if err := need(b, 32); err != nil {
 			return nil, err
@@ -262,5 +324,65 @@ func decodeNX(b []byte) (Action, error) {
 		}
 		return &Output{Port: uint32(u16(b, 10)), MaxLen: uint16(ml)}, nil
 	}
-	return nil, OFPBAC_BAD_VENDOR_TYPE
+	return decodeNXExt(b, v)
+}
+
+// decodeController2 reads NXAST_CONTROLLER2's properties.
+func decodeController2(b []byte) (Action, error) {
+	c := &Controller{MaxLen: 0xffff, Reason: ReasonAction}
+	p := b[16:]
+	for len(p) > 0 {
+		if len(p) < 4 {
+			return nil, OFPBAC_BAD_LEN
+		}
+		typ, n := u16(p, 0), int(u16(p, 2))
+		padded := (n + 7) &^ 7
+		if n < 4 || padded > len(p) {
+			return nil, OFPBAC_BAD_LEN
+		}
+		val := p[4:n]
+		switch typ {
+		case 0, 1:
+			if len(val) != 2 && len(val) != 4 {
+				return nil, OFPBAC_BAD_LEN
+			}
+			if typ == 0 {
+				c.MaxLen = u16(val, 0)
+			} else {
+				c.ID = u16(val, 0)
+			}
+		case 2:
+			if len(val) != 1 {
+				return nil, OFPBAC_BAD_LEN
+			}
+			c.Reason = val[0]
+		case 3:
+			c.Userdata = append([]byte(nil), val...)
+		case 4:
+			c.Pause = true
+		case 5:
+			if len(val) != 4 {
+				return nil, OFPBAC_BAD_LEN
+			}
+			c.MeterID = u32(val, 0)
+		default:
+			return nil, OFPBAC_BAD_ARGUMENT
+		}
+		p = p[padded:]
+	}
+	if c.simple() {
+		return &Output{Port: PortController, MaxLen: c.MaxLen}, nil
+	}
+	return c, nil
+}
+
+// plainOutput is OFPAT_OUTPUT's action. Its max_len means something only
+// for the controller port (how much of the packet to send); for any other
+// port OVS ignores it, so it must not turn into a truncation (which only
+// NXAST_OUTPUT_TRUNC asks for).
+func plainOutput(port uint32, maxLen uint16) *Output {
+	if port != PortController {
+		maxLen = 0
+	}
+	return &Output{Port: port, MaxLen: maxLen}
 }

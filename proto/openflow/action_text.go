@@ -24,6 +24,21 @@ func ParseActions(s string, ports PortLookup) ([]Action, error) {
 			drop = true
 			continue
 		}
+		if strings.EqualFold(name, "check_pkt_larger") {
+			// "check_pkt_larger(N)->DST": the destination follows the
+			// parenthesis.
+			end := len(s)
+			if i := strings.IndexAny(s, ", \t\r\n"); i >= 0 {
+				end = i
+			}
+			a, err := parseCheckPktLarger(value, s[:end])
+			if err != nil {
+				return nil, err
+			}
+			acts = append(acts, a...)
+			s = s[end:]
+			continue
+		}
 		a, err := parseAction(name, value, hasValue, ports)
 		if err != nil {
 			return nil, err
@@ -114,18 +129,18 @@ func parseAction(name, v string, hasValue bool, ports PortLookup) ([]Action, err
 			return nil, err
 		}
 		return one(&Enqueue{Port: port, Queue: uint32(qv)}), nil
-	case "mod_vlan_vid":
+	case "mod_vlan_vid", "set_vlan_vid":
 		n, err := strconv.ParseUint(v, 0, 16)
 		if err != nil || n > 4095 {
 			return nil, fmt.Errorf("%s: not a valid VLAN VID", v)
 		}
-		return one(&SetVlanVID{VID: uint16(n)}), nil
-	case "mod_vlan_pcp":
+		return one(&SetVlanVID{VID: uint16(n), NoPush: name == "set_vlan_vid"}), nil
+	case "mod_vlan_pcp", "set_vlan_pcp":
 		n, err := strconv.ParseUint(v, 0, 8)
 		if err != nil || n > 7 {
 			return nil, fmt.Errorf("%s: not a valid VLAN PCP", v)
 		}
-		return one(&SetVlanPCP{PCP: uint8(n)}), nil
+		return one(&SetVlanPCP{PCP: uint8(n), NoPush: name == "set_vlan_pcp"}), nil
 	case "strip_vlan", "pop_vlan":
 		return one(&StripVlan{}), nil
 	case "push_vlan", "push_mpls", "pop_mpls":
@@ -307,6 +322,50 @@ func parseAction(name, v string, hasValue bool, ports PortLookup) ([]Action, err
 			return nil, err
 		}
 		return one(&Clone{Actions: inner}), nil
+	case "set_tunnel", "set_tunnel64":
+		return parseSetTunnel(v, name == "set_tunnel64")
+	case "mod_nw_ttl":
+		n, err := strconv.ParseUint(v, 10, 8)
+		if err != nil {
+			return nil, fmt.Errorf("invalid TTL \"%s\"", v)
+		}
+		return one(&SetIPTTL{TTL: uint8(n)}), nil
+	case "mod_nw_ecn":
+		n, err := strconv.ParseUint(v, 10, 8)
+		if err != nil {
+			return nil, fmt.Errorf("invalid ECN \"%s\"", v)
+		}
+		if n > 3 {
+			return nil, fmt.Errorf("%s: not a valid ECN", v)
+		}
+		return one(&SetIPECN{ECN: uint8(n)}), nil
+	case "multipath":
+		return parseMultipath(v)
+	case "bundle":
+		return parseBundle(v, false)
+	case "bundle_load":
+		return parseBundle(v, true)
+	case "sample":
+		return parseSample(v, ports)
+	case "learn":
+		return parseLearn(v, ports)
+	case "ct":
+		return parseCt(v, ports)
+	case "ct_clear":
+		return one(&CtClear{}), nil
+	case "push", "pop":
+		sf, err := parseSubfield(v)
+		if err != nil {
+			return nil, err
+		}
+		if name == "push" {
+			return one(&StackPush{Field: sf}), nil
+		}
+		return one(&StackPop{Field: sf}), nil
+	case "debug_recirc":
+		return one(&DebugRecirc{}), nil
+	case "debug_slow":
+		return one(&DebugSlow{}), nil
 	}
 	if !hasValue {
 		if p, ok := parsePort(name, ports); ok {
@@ -364,6 +423,9 @@ func parseOutput(v string, ports PortLookup) ([]Action, error) {
 	}
 	p, ok := parsePort(v, ports)
 	if !ok {
+		if sf, err := parseSubfield(v); err == nil {
+			return one(&OutputReg{Src: sf}), nil
+		}
 		return nil, fmt.Errorf("%s: output to unknown port", v)
 	}
 	return outputTo(p, 0), nil
@@ -371,7 +433,7 @@ func parseOutput(v string, ports PortLookup) ([]Action, error) {
 
 func parseController(v string, hasValue bool) ([]Action, error) {
 	c := &Controller{MaxLen: 0xffff, Reason: ReasonAction}
-	if hasValue && v != "" && !strings.ContainsAny(v, "=,") && v != "pause" {
+	if hasValue && v != "" && !strings.ContainsAny(v, "=,") && v[0] >= '0' && v[0] <= '9' {
 		n, err := parseUintN(v, 16)
 		if err != nil {
 			return nil, err
@@ -415,8 +477,14 @@ func parseController(v string, hasValue bool) ([]Action, error) {
 			c.Userdata = d
 		case "pause":
 			c.Pause = true
+		case "meter_id":
+			n, err := parseUintN(val, 32)
+			if err != nil {
+				return nil, err
+			}
+			c.MeterID = uint32(n)
 		default:
-			return nil, fmt.Errorf("unknown key %s parsing controller action", k)
+			return nil, fmt.Errorf("unknown key \"%s\" parsing controller action", k)
 		}
 	}
 	return one(c), nil
@@ -440,37 +508,65 @@ func parseHexBytes(s string) ([]byte, error) {
 	return out, nil
 }
 
-// parseSubfield reads "FIELD[]", "FIELD[n]" or "FIELD[a..b]", FIELD being
-// a field name or an NXM/OXM name.
-func parseSubfield(s string) (Subfield, error) {
-	name, rng, ok := strings.Cut(s, "[")
-	if !ok || !strings.HasSuffix(rng, "]") {
-		return Subfield{}, fmt.Errorf("%s: missing [ looking for field name", s)
+// parseSubfieldPrefix reads a subfield at the start of s: a field name
+// (canonical, alias, NXM or OXM name) optionally followed by "[]",
+// "[bit]" or "[start..end]", and returns the text after it. Errors name
+// errText, as OVS's messages name the whole argument.
+func parseSubfieldPrefix(s, errText string) (Subfield, string, error) {
+	i := strings.IndexAny(s, "[-")
+	if i < 0 {
+		i = len(s)
 	}
-	f := FieldByName(name)
-	if f == nil {
-		f, _, _ = fieldByWireName(name)
-	}
+	name := s[:i]
+	f := actionFieldByName(name)
 	if f == nil || (f.NXM == 0 && f.OXM == 0 && f.ID != FieldInPort) {
-		return Subfield{}, fmt.Errorf("%s: unknown field `%s'", s, name)
+		return Subfield{}, "", fmt.Errorf("%s: unknown field `%s'", errText, name)
 	}
-	rng = rng[:len(rng)-1]
-	sf := Subfield{Field: f, Ofs: 0, Bits: f.Bits}
-	if rng != "" {
-		a, b, isRange := strings.Cut(rng, "..")
-		start, err1 := strconv.Atoi(a)
-		end := start
-		var err2 error
-		if isRange {
-			end, err2 = strconv.Atoi(b)
-		}
-		if err1 != nil || err2 != nil || start < 0 || end < start {
-			return Subfield{}, fmt.Errorf("%s: syntax error expecting field[start..end]", s)
-		}
-		if end >= f.Bits {
-			return Subfield{}, fmt.Errorf("%s: %d-bit field %s cannot hold bits %d through %d", s, f.Bits, name, start, end)
-		}
-		sf.Ofs, sf.Bits = start, end-start+1
+	sf := Subfield{Field: f, Bits: f.Bits}
+	rest := s[i:]
+	if !strings.HasPrefix(rest, "[") {
+		return sf, rest, nil
+	}
+	syntax := fmt.Errorf("%s: syntax error expecting [] or [<bit>] or [<start>..<end>]", errText)
+	end := strings.IndexByte(rest, ']')
+	if end < 0 {
+		return Subfield{}, "", syntax
+	}
+	rng := rest[1:end]
+	rest = rest[end+1:]
+	if rng == "" {
+		return sf, rest, nil
+	}
+	a, b, isRange := strings.Cut(rng, "..")
+	start, err1 := strconv.Atoi(a)
+	last := start
+	var err2 error
+	if isRange {
+		last, err2 = strconv.Atoi(b)
+	}
+	if err1 != nil || err2 != nil || start < 0 || last < 0 {
+		return Subfield{}, "", syntax
+	}
+	switch {
+	case start >= f.Bits:
+		return Subfield{}, "", fmt.Errorf("%s: starting bit %d is not valid because field is only %d bits wide", errText, start, f.Bits)
+	case last >= f.Bits:
+		return Subfield{}, "", fmt.Errorf("%s: ending bit %d is not valid because field is only %d bits wide", errText, last, f.Bits)
+	case start > last:
+		return Subfield{}, "", fmt.Errorf("%s: starting bit %d is after ending bit %d", errText, start, last)
+	}
+	sf.Ofs, sf.Bits = start, last-start+1
+	return sf, rest, nil
+}
+
+// parseSubfield reads a whole string as a subfield.
+func parseSubfield(s string) (Subfield, error) {
+	sf, rest, err := parseSubfieldPrefix(s, s)
+	if err != nil {
+		return Subfield{}, err
+	}
+	if rest != "" {
+		return Subfield{}, errors.New("unexpected input following field syntax")
 	}
 	return sf, nil
 }
@@ -519,10 +615,22 @@ func parseSetField(v string, ports PortLookup) ([]Action, error) {
 		return nil, fmt.Errorf("%s: missing `->'", v)
 	}
 	f := FieldByName(name)
+	switch name {
+	case "tun_id", "tunnel_id":
+		n, err := strconv.ParseUint(val, 0, 64)
+		if err != nil {
+			return nil, fmt.Errorf("%s: invalid numeric format", val)
+		}
+		return one(&SetTunnel{ID: n, SetField: true}), nil
+	case "ct_mark":
+		f = &ctMarkField
+	case "ct_label":
+		f = &ctLabelField
+	}
 	if f == nil {
 		return nil, fmt.Errorf("%s is not a valid OXM field name", name)
 	}
-	value, mask, err := ParseFieldValue(f, val, ports)
+	value, mask, err := parseSetFieldValue(f, val, ports)
 	if err != nil {
 		return nil, err
 	}
@@ -653,6 +761,9 @@ func AppendAction(b []byte, a Action, names PortNamer) []byte {
 		if a.Pause {
 			add("pause")
 		}
+		if a.MeterID != 0 {
+			add("meter_id=" + strconv.FormatUint(uint64(a.MeterID), 10))
+		}
 		return append(b, ')')
 	case *Enqueue:
 		b = append(b, "enqueue:"...)
@@ -663,8 +774,14 @@ func AppendAction(b []byte, a Action, names PortNamer) []byte {
 		b = append(b, "output:"...)
 		return appendSubfield(b, a.Src)
 	case *SetVlanVID:
+		if a.NoPush {
+			return strconv.AppendUint(append(b, "set_vlan_vid:"...), uint64(a.VID), 10)
+		}
 		return strconv.AppendUint(append(b, "mod_vlan_vid:"...), uint64(a.VID), 10)
 	case *SetVlanPCP:
+		if a.NoPush {
+			return strconv.AppendUint(append(b, "set_vlan_pcp:"...), uint64(a.PCP), 10)
+		}
 		return strconv.AppendUint(append(b, "mod_vlan_pcp:"...), uint64(a.PCP), 10)
 	case *StripVlan:
 		return append(b, "strip_vlan"...)
@@ -681,9 +798,6 @@ func AppendAction(b []byte, a Action, names PortNamer) []byte {
 		return append(b, a.Field.Name...)
 	case *RegLoad:
 		b = appendHex(append(b, "load:"...), a.Value)
-		if a.Value == 0 {
-			b = append(b[:len(b)-1], "0x0"...)
-		}
 		b = append(b, "->"...)
 		return appendSubfield(b, a.Dst)
 	case *RegMove:
@@ -794,7 +908,7 @@ func AppendAction(b []byte, a Action, names PortNamer) []byte {
 		}
 		return append(b, ')')
 	}
-	return b
+	return appendExtText(b, a, names)
 }
 
 // appendFieldValue writes a set_field value in the field's own format.
@@ -811,6 +925,14 @@ func appendFieldValue(b []byte, f *Field, v, mk []byte, names PortNamer) []byte 
 			mk = ipv4Full
 		}
 		return appendIPv4(b, v, mk)
+	case FormatPort:
+		if len(v) <= 4 {
+			if mk == nil {
+				return appendPort(b, uint32(beUint(v)), names)
+			}
+			b = strconv.AppendUint(b, beUint(v), 10)
+			return appendHex(append(b, '/'), beUint(mk))
+		}
 	case FormatIPv6:
 		var v6, m6 [16]byte
 		copy(v6[:], v)
@@ -824,6 +946,13 @@ func appendFieldValue(b []byte, f *Field, v, mk []byte, names PortNamer) []byte 
 		return appendIPv6(b, v6, m6)
 	}
 	if len(v) > 8 {
+		if f.Format == FormatHex {
+			b = appendBigHex(b, v)
+			if mk != nil {
+				b = appendBigHex(append(b, '/'), mk)
+			}
+			return b
+		}
 		return appendHexBytes(b, v)
 	}
 	full := ^uint64(0) >> (64 - 8*len(v))
@@ -838,3 +967,23 @@ func appendFieldValue(b []byte, f *Field, v, mk []byte, names PortNamer) []byte 
 }
 
 var ipv4Full = []byte{255, 255, 255, 255}
+
+// parseSetFieldValue is ParseFieldValue plus the action-only fields
+// (ct_mark, ct_label), whose values are hex numbers with optional masks.
+func parseSetFieldValue(f *Field, s string, ports PortLookup) (value, mask []byte, err error) {
+	if f != &ctMarkField && f != &ctLabelField {
+		return ParseFieldValue(f, s, ports)
+	}
+	vs, ms, hasMask := strings.Cut(s, "/")
+	value, isNum, fits := parseImmediate(vs, f.Bits)
+	if !isNum || !fits {
+		return nil, nil, fmt.Errorf("%s: invalid numeric format", s)
+	}
+	if hasMask {
+		mask, isNum, fits = parseImmediate(ms, f.Bits)
+		if !isNum || !fits {
+			return nil, nil, fmt.Errorf("%s: invalid numeric format", s)
+		}
+	}
+	return value, mask, nil
+}

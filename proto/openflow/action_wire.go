@@ -3,10 +3,16 @@ package openflow
 import "encoding/binary"
 
 // Wire codecs for actions. OpenFlow 1.0 has its own fixed action set;
-// 1.2 and later share one (OFPAT_SET_FIELD carrying an OXM TLV); the
-// Nicira extensions (vendor 0x2320) fill the gaps in both. OpenFlow 1.1's
-// pre-OXM action set is not spoken: AppendActionsWire and DecodeActions
-// refuse V11 with OFPBRC_BAD_VERSION.
+// 1.1 has another (header rewrites as fixed actions, no set_field); 1.2
+// and later share one (OFPAT_SET_FIELD carrying an OXM TLV, 1.5 adding
+// masked set_field and copy_field); the Nicira extensions (vendor 0x2320)
+// fill the gaps in all of them. Where one model action has several wire
+// forms the encoder picks OVS's: a load is NXAST_REG_LOAD before 1.5 and a
+// (masked) set_field in 1.5, mod_nw_src is OFPAT_SET_NW_SRC in 1.0 and 1.1
+// and a set_field in 1.2+, set_tunnel is NXAST_SET_TUNNEL(64) before 1.2
+// and set_field tun_id after, a controller action with userdata, pause
+// or a meter is NXAST_CONTROLLER2, and so on; the oracle test feeds our
+// bytes to ovs-ofctl parse-actions, which re-encodes them, to hold this.
 
 const nxVendor = 0x2320
 
@@ -74,13 +80,22 @@ func fieldHeader(f *Field) uint32 {
 	return tlvHeader(code, false, f.Bytes)
 }
 
+// oxmFieldHeader is the header OpenFlow's own actions (copy_field) use
+// for f: the OXM one when version v has it, else the NXM one.
+func oxmFieldHeader(f *Field, v Version) uint32 {
+	if f.OXM != 0 && f.OXMVersion <= v {
+		return tlvHeader(f.OXM, false, f.Bytes)
+	}
+	return fieldHeader(f)
+}
+
 func ofHdr(b []byte, typ uint16) []byte { return be16(be16(b, typ), 0) }
 
 // AppendActionsWire appends the wire form of acts for version v. Actions
 // that stand for instructions are an error here (OFPBIC_UNSUP_INST):
 // AppendInstructions places them.
 func AppendActionsWire(b []byte, acts []Action, v Version) ([]byte, error) {
-	if v == V11 || !v.Known() {
+	if !v.Known() {
 		return b, OFPBRC_BAD_VERSION
 	}
 	var err error
@@ -92,7 +107,23 @@ func AppendActionsWire(b []byte, acts []Action, v Version) ([]byte, error) {
 	return b, nil
 }
 
+// appendActionWire appends one action, refusing one too long for the
+// 16-bit length field (a huge note, bundle or nested list).
 func appendActionWire(b []byte, a Action, v Version) ([]byte, error) {
+	start := len(b)
+	b, err := appendActionWire1(b, a, v)
+	if err == nil && len(b)-start > 0xfff8 {
+		return b[:start], OFPBAC_BAD_LEN
+	}
+	return b, err
+}
+
+func appendActionWire1(b []byte, a Action, v Version) ([]byte, error) {
+	if v == V11 {
+		if b, ok, err := appendOF11(b, a); ok {
+			return b, err
+		}
+	}
 	start := len(b)
 	of10 := v == V10
 	switch a := a.(type) {
@@ -114,8 +145,8 @@ func appendActionWire(b []byte, a Action, v Version) ([]byte, error) {
 		if a.simple() {
 			return appendActionWire(b, &Output{Port: PortController, MaxLen: a.MaxLen}, v)
 		}
-		if len(a.Userdata) > 0 || a.Pause {
-			return b, NXBRC_UNENCODABLE_ERROR
+		if a.controller2() {
+			return appendController2(b, a), nil
 		}
 		b = nxHdr(b, nxastController)
 		b = be16(be16(b, a.MaxLen), a.ID)
@@ -138,18 +169,22 @@ func appendActionWire(b []byte, a Action, v Version) ([]byte, error) {
 		b = pad(be16(b, a.MaxLen), 6)
 	case *SetVlanVID:
 		if !of10 {
-			b = ofHdr(b, 17)
-			b = be16(b, 0x8100)
-			b = fixLen(b, start)
+			if !a.NoPush && !a.VLANPresent {
+				b = ofHdr(b, 17)
+				b = be16(b, 0x8100)
+				b = fixLen(b, start)
+			}
 			return appendActionWire(b, &SetField{Field: &fields[FieldVlanVID], Value: []byte{byte((a.VID | 0x1000) >> 8), byte(a.VID)}}, v)
 		}
 		b = ofHdr(b, 1)
 		b = be16(b, a.VID)
 	case *SetVlanPCP:
 		if !of10 {
-			b = ofHdr(b, 17)
-			b = be16(b, 0x8100)
-			b = fixLen(b, start)
+			if !a.NoPush && !a.VLANPresent {
+				b = ofHdr(b, 17)
+				b = be16(b, 0x8100)
+				b = fixLen(b, start)
+			}
 			return appendActionWire(b, &SetField{Field: &fields[FieldVlanPCP], Value: []byte{a.PCP}}, v)
 		}
 		b = ofHdr(b, 2)
@@ -162,7 +197,10 @@ func appendActionWire(b []byte, a Action, v Version) ([]byte, error) {
 		}
 	case *PushVlan:
 		if of10 {
-			return b, OFPBAC_BAD_TYPE
+			// OpenFlow 1.0's set_vlan_vid and set_vlan_pcp push a tag
+			// when there is none, so the push itself has no encoding: it
+			// is implied by the set that follows it, as OVS writes it.
+			return b, nil
 		}
 		b = be16(ofHdr(b, 17), a.EthType)
 	case *PushMPLS:
@@ -180,33 +218,55 @@ func appendActionWire(b []byte, a Action, v Version) ([]byte, error) {
 		}
 		b = be16(b, a.EthType)
 	case *SetField:
-		if of10 || a.Mask != nil || a.Field.OXM == 0 || a.Field.OXMVersion > v {
-			sf, ok := maskSubfield(a)
-			if !ok {
-				return b, OFPBAC_BAD_SET_MASK
-			}
-			if of10 {
-				switch a.Field.ID {
-				case FieldEthSrc:
-					return appendActionWire(b, &SetEthSrc{MAC: [6]byte(a.Value)}, v)
-				case FieldEthDst:
-					return appendActionWire(b, &SetEthDst{MAC: [6]byte(a.Value)}, v)
-				}
-			}
-			val := beUint(a.Value)
-			if len(a.Value) > 8 {
-				return b, OFPBAC_BAD_SET_LEN
-			}
-			return appendActionWire(b, &RegLoad{Dst: sf, Value: val >> sf.Ofs}, v)
+		if a.Field == &fields[FieldTunID] && a.Mask == nil {
+			return appendExtWire(b, &SetTunnel{ID: beUint(a.Value), SetField: true}, v)
 		}
-		b = ofHdr(b, 25)
-		b = appendTLV(b, a.Field.OXM, 0, a.Value, nil)
+		if v >= V15 || !of10 && a.Mask == nil {
+			// 1.2+ carry an unmasked set_field (1.5 a masked one too) as
+			// OFPAT_SET_FIELD, with the field's NXM header when it has no
+			// OXM one in this version.
+			code := a.Field.NXM
+			if a.Field.OXM != 0 && a.Field.OXMVersion <= v {
+				code = a.Field.OXM
+			}
+			if (code != 0 || a.Field.ID == FieldInPort) && a.Field.Experimenter == 0 {
+				b = ofHdr(b, ofpatSetField)
+				b = appendTLV(b, code, 0, a.Value, a.Mask)
+				break
+			}
+		}
+		if of10 && a.Mask == nil {
+			switch a.Field.ID {
+			case FieldEthSrc:
+				return appendActionWire(b, &SetEthSrc{MAC: [6]byte(a.Value)}, v)
+			case FieldEthDst:
+				return appendActionWire(b, &SetEthDst{MAC: [6]byte(a.Value)}, v)
+			case FieldVlanVID:
+				return appendActionWire(b, &SetVlanVID{VID: uint16(beUint(a.Value)) & 0xfff}, v)
+			case FieldDlVlanPCP, FieldVlanPCP:
+				return appendActionWire(b, &SetVlanPCP{PCP: uint8(beUint(a.Value)) & 7}, v)
+			}
+		}
+		if v >= V15 {
+			return b, OFPBAC_BAD_SET_TYPE
+		}
+		return appendSetFieldLoads(b, a, v)
 	case *RegLoad:
+		if v >= V15 && a.Dst.Field.Experimenter == 0 {
+			return appendActionWire(b, regLoadSetField(a), v)
+		}
 		b = nxHdr(b, nxastRegLoad)
 		b = be16(b, ofsNbits(a.Dst))
 		b = be32(b, fieldHeader(a.Dst.Field))
 		b = be64(b, a.Value)
 	case *RegMove:
+		if v >= V15 {
+			b = ofHdr(b, ofpat15CopyField)
+			b = be16(be16(be16(b, uint16(a.Src.Bits)), uint16(a.Src.Ofs)), uint16(a.Dst.Ofs))
+			b = pad(b, 2)
+			b = be32(be32(b, oxmFieldHeader(a.Src.Field, v)), oxmFieldHeader(a.Dst.Field, v))
+			break
+		}
 		b = nxHdr(b, nxastRegMove)
 		b = be16(be16(be16(b, uint16(a.Src.Bits)), uint16(a.Src.Ofs)), uint16(a.Dst.Ofs))
 		b = be32(be32(b, fieldHeader(a.Src.Field)), fieldHeader(a.Dst.Field))
@@ -244,9 +304,18 @@ func appendActionWire(b []byte, a Action, v Version) ([]byte, error) {
 		return b, OFPBIC_UNSUP_INST
 	case *Group:
 		if of10 {
-			return b, OFPBAC_BAD_TYPE
+			b = be32(pad(nxHdr(b, nxastGroup), 2), a.ID)
+			break
 		}
 		b = be32(ofHdr(b, 22), a.ID)
+	case *Clone:
+		b = pad(nxHdr(b, nxastClone), 6)
+		var err error
+		for _, x := range a.Actions {
+			if b, err = appendActionWire(b, x, v); err != nil {
+				return b[:start], err
+			}
+		}
 	case *SetQueue:
 		if of10 {
 			b = be32(pad(nxHdr(b, nxastSetQueue), 2), a.Queue)
@@ -269,35 +338,111 @@ func appendActionWire(b []byte, a Action, v Version) ([]byte, error) {
 		b = append(b, a.Clause-1, a.NClauses)
 		b = be32(b, a.ID)
 	default:
-		return b, OFPBAC_BAD_TYPE
+		return appendExtWire(b, a, v)
 	}
 	return fixLen(b, start), nil
 }
 
-// maskSubfield turns a masked set_field with a contiguous mask into the
-// subfield a load writes.
-func maskSubfield(a *SetField) (Subfield, bool) {
-	if len(a.Value) > 8 {
-		return Subfield{Field: a.Field, Bits: a.Field.Bits}, a.Mask == nil
+// regLoadSetField is the set_field OpenFlow 1.5 writes for a load: the
+// subfield becomes a mask over the whole field.
+func regLoadSetField(a *RegLoad) *SetField {
+	f := a.Dst.Field
+	n := f.Bytes
+	value, mask := make([]byte, n), make([]byte, n)
+	var v [8]byte
+	for i := range 8 {
+		v[7-i] = byte(a.Value >> (8 * i))
 	}
-	if a.Mask == nil {
-		return Subfield{Field: a.Field, Bits: a.Field.Bits}, true
+	copyBits(value, a.Dst.Ofs, v[:], 0, min(a.Dst.Bits, 64))
+	for k := range a.Dst.Bits {
+		setBit(mask, a.Dst.Ofs+k, true)
 	}
-	m := beUint(a.Mask)
-	if m == 0 {
-		return Subfield{}, false
+	if a.Dst.Ofs == 0 && a.Dst.Bits == 8*n {
+		mask = nil
 	}
-	ofs := 0
-	for m&1 == 0 {
-		m >>= 1
-		ofs++
+	return &SetField{Field: f, Value: value, Mask: mask}
+}
+
+// appendController2 writes NXAST_CONTROLLER2 with the properties that
+// differ from their defaults, in OVS's order.
+func appendController2(b []byte, c *Controller) []byte {
+	start := len(b)
+	b = pad(nxHdr(b, nxastController2), 6)
+	prop := func(typ uint16, n int) {
+		b = be16(be16(b, typ), uint16(4+n))
 	}
-	n := 0
-	for m&1 == 1 {
-		m >>= 1
-		n++
+	end := func() {
+		for (len(b)-start)%8 != 0 {
+			b = append(b, 0)
+		}
 	}
-	return Subfield{Field: a.Field, Ofs: ofs, Bits: n}, m == 0
+	if c.MaxLen != 0xffff {
+		b = be16(be16(be16(b, 0), 8), c.MaxLen)
+		end()
+	}
+	if c.ID != 0 {
+		b = be16(be16(be16(b, 1), 8), c.ID)
+		end()
+	}
+	if c.Reason != ReasonAction {
+		prop(2, 1)
+		b = append(b, c.Reason)
+		end()
+	}
+	if len(c.Userdata) > 0 {
+		prop(3, len(c.Userdata))
+		b = append(b, c.Userdata...)
+		end()
+	}
+	if c.Pause {
+		prop(4, 0)
+		end()
+	}
+	if c.MeterID != 0 {
+		prop(5, 4)
+		b = be32(b, c.MeterID)
+		end()
+	}
+	return fixLen(b, start)
+}
+
+// appendSetFieldLoads writes a set_field as loads, the way OVS does where
+// set_field cannot carry it: one NXAST_REG_LOAD per contiguous run of mask
+// bits, runs split every 64 bits, low bits first.
+func appendSetFieldLoads(b []byte, a *SetField, v Version) ([]byte, error) {
+	start := len(b)
+	n := a.Field.Bits
+	if len(a.Value) != a.Field.Bytes || a.Mask != nil && len(a.Mask) != len(a.Value) {
+		return b, OFPBAC_BAD_SET_LEN
+	}
+	inMask := func(i int) bool { return a.Mask == nil || getBit(a.Mask, i) }
+	any := false
+	var err error
+	for i := 0; i < n; {
+		if !inMask(i) {
+			i++
+			continue
+		}
+		run := 0
+		for i+run < n && run < 64 && inMask(i+run) {
+			run++
+		}
+		var val uint64
+		for k := range run {
+			if getBit(a.Value, i+k) {
+				val |= 1 << k
+			}
+		}
+		if b, err = appendActionWire(b, &RegLoad{Dst: Subfield{Field: a.Field, Ofs: i, Bits: run}, Value: val}, v); err != nil {
+			return b[:start], err
+		}
+		any = true
+		i += run
+	}
+	if !any {
+		return b, OFPBAC_BAD_SET_MASK
+	}
+	return b, nil
 }
 
 func appendL3Wire(b []byte, a Action, v Version) ([]byte, error) {
@@ -314,8 +459,20 @@ func appendL3Wire(b []byte, a Action, v Version) ([]byte, error) {
 				break
 			}
 			return appendDecTTLIDs(b, a)
-		case *SetMPLSLabel, *SetMPLSTC:
-			v = V10 // only the Nicira form exists
+		case *SetIPv4Src:
+			return appendActionWire(b, &SetField{Field: &fields[FieldIPSrc], Value: a.IP[:]}, v)
+		case *SetIPv4Dst:
+			return appendActionWire(b, &SetField{Field: &fields[FieldIPDst], Value: a.IP[:]}, v)
+		case *SetIPDSCP:
+			return appendActionWire(b, &SetField{Field: &fields[FieldIPDSCP], Value: []byte{a.TOS >> 2}}, v)
+		case *SetL4Src:
+			return appendActionWire(b, &SetField{Field: l4Field(a.Proto, FieldTpSrc), Value: be16(nil, a.Port)}, v)
+		case *SetL4Dst:
+			return appendActionWire(b, &SetField{Field: l4Field(a.Proto, FieldTpDst), Value: be16(nil, a.Port)}, v)
+		case *SetMPLSLabel:
+			return appendActionWire(b, &SetField{Field: &fields[FieldMplsLabel], Value: be32(nil, a.Label)}, v)
+		case *SetMPLSTC:
+			return appendActionWire(b, &SetField{Field: &fields[FieldMplsTC], Value: []byte{a.TC}}, v)
 		default:
 			return b, OFPBAC_BAD_TYPE
 		}
@@ -350,6 +507,18 @@ func appendL3Wire(b []byte, a Action, v Version) ([]byte, error) {
 		b = nxHdr(b, nxastDecMPLSTTL)
 	}
 	return fixLen(b, start), nil
+}
+
+// l4Field is the set_field target of mod_tp_src/dst for IP protocol
+// proto: tcp (id is FieldTpSrc or FieldTpDst), udp or sctp.
+func l4Field(proto uint8, id FieldID) *Field {
+	switch proto {
+	case 17:
+		id += FieldUDPSrc - FieldTpSrc
+	case 132:
+		id += FieldSCTPSrc - FieldTpSrc
+	}
+	return &fields[id]
 }
 
 func appendDecTTLIDs(b []byte, a *DecTTL) ([]byte, error) {

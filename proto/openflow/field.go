@@ -33,6 +33,7 @@ const (
 	FieldReg13
 	FieldReg14
 	FieldReg15
+	FieldTunID
 	FieldMetadata
 	FieldInPort
 	FieldVlanTCI
@@ -168,7 +169,7 @@ var storageBytes = [numStorage]uint8{
 	FieldReg0: 4, FieldReg1: 4, FieldReg2: 4, FieldReg3: 4, FieldReg4: 4,
 	FieldReg5: 4, FieldReg6: 4, FieldReg7: 4, FieldReg8: 4, FieldReg9: 4,
 	FieldReg10: 4, FieldReg11: 4, FieldReg12: 4, FieldReg13: 4,
-	FieldReg14: 4, FieldReg15: 4, FieldMetadata: 8, FieldInPort: 2,
+	FieldReg14: 4, FieldReg15: 4, FieldTunID: 8, FieldMetadata: 8, FieldInPort: 2,
 	FieldVlanTCI: 2, FieldEthSrc: 6, FieldEthDst: 6, FieldEthType: 2,
 	FieldMplsLabel: 4, FieldMplsTC: 1, FieldMplsBOS: 1, FieldMplsTTL: 1,
 	FieldIPSrc: 4, FieldIPDst: 4, FieldIPv6Src: 16, FieldIPv6Dst: 16,
@@ -241,6 +242,9 @@ func init() {
 		id := FieldXxreg0 + FieldID(i)
 		def(id, "xxreg"+regNames[i], nil, 128, 16, true, FormatHex, PrereqNone, FieldReg0+FieldID(4*i), 0).nx(nxmNX, uint32(111+i), "NXM_NX_XXREG"+regNames[i])
 	}
+	// The tunnel id: always 0 until tunnel ports arrive, but flows may
+	// match on it and set it, as OVS's do.
+	def(FieldTunID, "tun_id", []string{"tunnel_id"}, 64, 8, true, FormatHex, PrereqNone, FieldTunID, 0).nx(nxmNX, 16, "NXM_NX_TUN_ID").ox(38, "OXM_OF_TUNNEL_ID", V13)
 	def(FieldMetadata, "metadata", nil, 64, 8, true, FormatHex, PrereqNone, FieldMetadata, 0).ox(2, "OXM_OF_METADATA", V12)
 	def(FieldInPort, "in_port", nil, 16, 2, false, FormatPort, PrereqNone, FieldInPort, 0).nx(nxmOF, 0, "NXM_OF_IN_PORT")
 	def(FieldInPortOXM, "in_port_oxm", nil, 32, 4, false, FormatPort, PrereqNone, FieldInPort, 0).ox(0, "OXM_OF_IN_PORT", V12)

@@ -104,12 +104,11 @@ func (m *FlowMod) Type() MsgType {
 
 func (m *FlowMod) wireCookie(v Version) uint64 {
 	if v == V10 || m.NXM || m.Command == FlowAdd {
-		if m.NewCookie == CookieUnchanged {
-			if m.Command == FlowAdd {
-				return 0
-			}
-			return m.Cookie
+		if m.NewCookie == CookieUnchanged && m.Command == FlowAdd {
+			return 0
 		}
+		// All ones (CookieUnchanged) tells a modify to keep the
+		// flows' cookies, as ovs-ofctl sends it.
 		return m.NewCookie
 	}
 	return m.Cookie
@@ -275,6 +274,9 @@ func decodeFlowMod(b []byte, v Version) (Message, error) {
 		if err != nil {
 			return nil, err
 		}
+		if CheckInstructionOrder(acts) != nil {
+			return nil, OFPBAC_UNSUPPORTED_ORDER
+		}
 		fm.Actions = acts
 		return fm, nil
 	}
@@ -367,6 +369,11 @@ func decodeNXFlowMod(b []byte, _ Version) (Message, error) {
 	fm.Match, fm.Cookie, fm.CookieMask = *m, cookie, mask
 	if fm.Actions, err = DecodeActions(b[32+padded:], V10); err != nil {
 		return nil, err
+	}
+	// The 1.0 encodings mix instructions into the action list (goto_table
+	// travels as resubmit): a switch refuses what 1.1+ could not express.
+	if CheckInstructionOrder(fm.Actions) != nil {
+		return nil, OFPBAC_UNSUPPORTED_ORDER
 	}
 	return fm, nil
 }

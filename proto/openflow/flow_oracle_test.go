@@ -46,6 +46,14 @@ func TestParseFlowAgainstOVS(t *testing.T) {
 					// OVS refused for a reason that depends on the version
 					// (e.g. "no usable protocol"): encoding must refuse too.
 					flowForVersion(fm, v)
+					// A meter instruction is dropped, and a push_vlan
+					// left implied, not refused, when a switch describes
+					// a flow to an older controller; choosing a protocol
+					// that can carry them is the sender's job (ovs-ofctl's
+					// usable protocols).
+					if v < V13 && hasMeter(fm.Actions) || v == V10 && hasPushVlan(fm.Actions) {
+						continue
+					}
 					if _, eerr := Encode(fm, uint8(v), 1); eerr == nil {
 						t.Errorf("%s %q: OVS says %q, we accept", v, line, want)
 					}
@@ -169,4 +177,22 @@ func TestFlowDumpAgainstOVS(t *testing.T) {
 			t.Errorf("got  %q\nwant %q", got, want)
 		}
 	}
+}
+
+func hasPushVlan(acts []Action) bool {
+	for _, a := range acts {
+		if _, ok := a.(*PushVlan); ok {
+			return true
+		}
+	}
+	return false
+}
+
+func hasMeter(acts []Action) bool {
+	for _, a := range acts {
+		if _, ok := a.(*Meter); ok {
+			return true
+		}
+	}
+	return false
 }

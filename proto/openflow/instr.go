@@ -68,18 +68,18 @@ func CheckInstructionOrder(acts []Action) error {
 
 // AppendInstructions appends the instruction list that carries acts in
 // version v. OpenFlow 1.0 has no instructions: the actions are written
-// plainly (goto_table becoming resubmit, write_actions and clear_actions
-// dropped as OVS drops them, meter refused).
+// plainly (goto_table becoming resubmit; write_actions, clear_actions and
+// meter dropped as OVS drops them when it describes such a flow to a 1.0
+// controller). Whether a flow may be sent in a version at all is the
+// sender's choice of protocol, not the encoder's.
 func AppendInstructions(b []byte, acts []Action, v Version) ([]byte, error) {
 	if v == V10 {
 		start := len(b)
 		var err error
 		for _, a := range acts {
 			switch a.(type) {
-			case *WriteActions, *ClearActions:
+			case *WriteActions, *ClearActions, *Meter:
 				continue
-			case *Meter:
-				return b[:start], OFPBIC_UNSUP_INST
 			}
 			if b, err = appendActionWire(b, a, v); err != nil {
 				return b[:start], err
@@ -87,7 +87,7 @@ func AppendInstructions(b []byte, acts []Action, v Version) ([]byte, error) {
 		}
 		return b, nil
 	}
-	if v == V11 || !v.Known() {
+	if !v.Known() {
 		return b, OFPBRC_BAD_VERSION
 	}
 	if err := CheckInstructionOrder(acts); err != nil {
@@ -106,7 +106,7 @@ func AppendInstructions(b []byte, acts []Action, v Version) ([]byte, error) {
 		switch a := a.(type) {
 		case *Meter:
 			if v < V13 {
-				return b[:start], OFPBIC_UNSUP_INST
+				continue
 			}
 			if v >= V15 {
 				applyStart = len(b)
@@ -154,7 +154,7 @@ func DecodeInstructions(b []byte, v Version) ([]Action, error) {
 	if v == V10 {
 		return DecodeActions(b, v)
 	}
-	if v == V11 || !v.Known() {
+	if !v.Known() {
 		return nil, OFPBRC_BAD_VERSION
 	}
 	var slots [6][]Action

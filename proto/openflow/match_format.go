@@ -81,6 +81,10 @@ func (m *Match) AppendText(b []byte, names PortNamer) []byte {
 			b = appendInt(b, &fields[id], v, mk, 4, names)
 		}
 	}
+	if v, mk, ok := m.uint(FieldTunID); ok {
+		kv("tun_id")
+		b = appendInt(b, &fields[FieldTunID], v, mk, 8, names)
+	}
 	if v, mk, ok := m.uint(FieldMetadata); ok {
 		kv("metadata")
 		b = appendInt(b, &fields[FieldMetadata], v, mk, 8, names)

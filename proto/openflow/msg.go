@@ -149,6 +149,9 @@ const (
 	MsgNXPacketIn2
 	MsgNXFlowMod
 	MsgNXFlowRemoved
+	MsgNXFlowMonitorCancel
+	MsgNXFlowMonitorPaused
+	MsgNXFlowMonitorResumed
 	numMsgTypes
 )
 
@@ -209,10 +212,40 @@ var nxSubtypes = map[uint32]MsgType{
 	13: MsgNXFlowMod, 14: MsgNXFlowRemoved,
 }
 
+// extMsgs are message types carried as a vendor extension in some
+// versions only: OVS's NXT_GROUP_MOD gives 1.0 groups, the ONF extension
+// 230 gives 1.3 bundles, and the flow monitor notifications exist in 1.0
+// only. name is OVS's name for the carrier.
+var extMsgs = [...]struct {
+	t        MsgType
+	min, max Version
+	vendor   uint32
+	sub      uint32
+	name     string
+}{
+	{MsgGroupMod, V10, V10, NiciraVendor, 31, "NXT_GROUP_MOD"},
+	{MsgBundleControl, V13, V13, ONFVendor, 2300, "ONFT_BUNDLE_CONTROL"},
+	{MsgBundleAddMessage, V13, V13, ONFVendor, 2301, "ONFT_BUNDLE_ADD_MESSAGE"},
+	{MsgNXFlowMonitorCancel, V10, V10, NiciraVendor, 21, "NXT_FLOW_MONITOR_CANCEL"},
+	{MsgNXFlowMonitorPaused, V10, V10, NiciraVendor, 22, "NXT_FLOW_MONITOR_PAUSED"},
+	{MsgNXFlowMonitorResumed, V10, V10, NiciraVendor, 23, "NXT_FLOW_MONITOR_RESUMED"},
+}
+
+// extMsg returns the index in extMsgs carrying t in version v, or -1.
+func extMsg(t MsgType, v Version) int {
+	for i := range extMsgs {
+		if e := &extMsgs[i]; e.t == t && v >= e.min && v <= e.max {
+			return i
+		}
+	}
+	return -1
+}
+
 type rawEntry struct {
-	typ uint8
-	nx  uint32
-	ok  bool
+	typ    uint8
+	vendor uint32
+	nx     uint32
+	ok     bool
 }
 
 // rawTypes[t][v] is how version v carries t, precomputed so that
@@ -234,7 +267,12 @@ func init() {
 		}
 		for sub, mt := range nxSubtypes {
 			if mt != MsgNXSetFlowFormat || v == V10 {
-				rawTypes[mt][v] = rawEntry{typ: rawExperimenter, nx: sub, ok: true}
+				rawTypes[mt][v] = rawEntry{typ: rawExperimenter, vendor: NiciraVendor, nx: sub, ok: true}
+			}
+		}
+		for _, e := range extMsgs {
+			if v >= e.min && v <= e.max {
+				rawTypes[e.t][v] = rawEntry{typ: rawExperimenter, vendor: e.vendor, nx: e.sub, ok: true}
 			}
 		}
 	}
@@ -271,6 +309,11 @@ func classify(h Header, b []byte) (MsgType, uint32, uint32) {
 		// NXT_SET_FLOW_FORMAT only makes sense where 1.0 matches are used.
 		if mt, ok := nxSubtypes[sub]; ok && (mt != MsgNXSetFlowFormat || h.Version == uint8(V10)) {
 			return mt, vendor, sub
+		}
+	}
+	for _, e := range extMsgs {
+		if e.vendor == vendor && e.sub == sub && Version(h.Version) >= e.min && Version(h.Version) <= e.max {
+			return e.t, vendor, sub
 		}
 	}
 	return MsgExperimenter, vendor, sub
@@ -323,7 +366,7 @@ func AppendMessage(dst []byte, m Message, v uint8, xid uint32) ([]byte, error) {
 	start := len(dst)
 	dst = Header{Version: v, Type: typ, Xid: xid}.append(dst)
 	if nx != 0 {
-		dst = binary.BigEndian.AppendUint32(dst, NiciraVendor)
+		dst = binary.BigEndian.AppendUint32(dst, rawTypes[m.Type()][ver].vendor)
 		dst = binary.BigEndian.AppendUint32(dst, nx)
 	}
 	enc, ok := m.(bodyEncoder)
@@ -371,8 +414,17 @@ func Decode(b []byte) (Message, Header, error) {
 		body = b[16:]
 	}
 	m, err := decoders[t](body, Version(h.Version))
+	if hc, ok := m.(headerChecker); ok && err == nil {
+		if err = hc.checkHeader(h); err != nil {
+			m = nil
+		}
+	}
 	return m, h, err
 }
+
+// headerChecker is a decoded message with checks that need its header
+// (a bundled message must match its carrier's version and xid).
+type headerChecker interface{ checkHeader(Header) error }
 
 var msgNames = [numMsgTypes]string{
 	MsgHello: "OFPT_HELLO", MsgError: "OFPT_ERROR", MsgEchoRequest: "OFPT_ECHO_REQUEST",
@@ -397,6 +449,8 @@ var msgNames = [numMsgTypes]string{
 	MsgNXSetPacketInFormat: "NXT_SET_PACKET_IN_FORMAT", MsgNXSetAsyncConfig: "NXT_SET_ASYNC_CONFIG",
 	MsgNXPacketIn: "NXT_PACKET_IN", MsgNXPacketIn2: "NXT_PACKET_IN2",
 	MsgNXFlowMod: "NXT_FLOW_MOD", MsgNXFlowRemoved: "NXT_FLOW_REMOVED",
+	MsgNXFlowMonitorCancel: "NXT_FLOW_MONITOR_CANCEL", MsgNXFlowMonitorPaused: "NXT_FLOW_MONITOR_PAUSED",
+	MsgNXFlowMonitorResumed: "NXT_FLOW_MONITOR_RESUMED",
 }
 
 // msgName is OVS's name for t as sent in version v.
@@ -408,6 +462,8 @@ func msgName(t MsgType, v Version) string {
 		return "OFPMP_REQUEST"
 	case t == MsgMultipartReply && v >= V13:
 		return "OFPMP_REPLY"
+	case extMsg(t, v) >= 0:
+		return extMsgs[extMsg(t, v)].name
 	case t < numMsgTypes && msgNames[t] != "":
 		return msgNames[t]
 	}

@@ -222,6 +222,7 @@ func (e *encoder) encode() {
 		e.putStorage(&fields[FieldArpSha], FieldArpSha)
 		e.putStorage(&fields[FieldArpTha], FieldArpTha)
 	}
+	e.putStorage(&fields[FieldTunID], FieldTunID)
 	if e.oxm && e.version >= V15 {
 		e.putXregs()
 	} else {

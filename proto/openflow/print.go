@@ -42,6 +42,18 @@ func AppendPrint(dst []byte, b []byte) []byte {
 		return AppendHexDump(dst, b, 0, true)
 	}
 	m, _, err := Decode(b)
+	if err != nil && isMultipart(h, b) {
+		// A statistics message whose header or length OVS rejects
+		// before decoding cannot be named.
+		if d, ok := appendStatsRawError(dst, b); ok {
+			return d
+		}
+	}
+	if err != nil && rawLenFails(h, b) {
+		// OVS checks some messages' length before it can name them.
+		dst = append(dst, "***decode error: OFPBRC_BAD_LEN***\n"...)
+		return AppendHexDump(dst, b, 0, true)
+	}
 	if ue, ok := err.(*UnsupportedError); ok {
 		// OVS cannot name what it cannot classify, so no title line.
 		dst = append(dst, "***decode error: "...)
@@ -51,6 +63,11 @@ func AppendPrint(dst []byte, b []byte) []byte {
 	}
 	dst = appendMsgTitle(dst, h, b)
 	dst = append(dst, ':')
+	if err != nil && isMultipart(h, b) {
+		if d, ok := appendStatsDecodeError(dst, b, err); ok {
+			return d
+		}
+	}
 	if err != nil {
 		if e, ok := err.(ErrorCode); ok {
 			dst = append(dst, " ***decode error: "...)
@@ -75,6 +92,10 @@ func appendMsgTitle(dst []byte, h Header, b []byte) []byte {
 	v := Version(h.Version)
 	if t == MsgInvalid {
 		dst = append(dst, "OFPT_UNKNOWN"...)
+	} else if ok := false; t == MsgMultipartRequest || t == MsgMultipartReply {
+		if dst, ok = appendStatsMsgTitle(dst, t, h, b); !ok {
+			dst = append(dst, msgName(t, v)...)
+		}
 	} else {
 		dst = append(dst, msgName(t, v)...)
 	}
@@ -86,6 +107,8 @@ func appendMsgTitle(dst []byte, h Header, b []byte) []byte {
 
 func appendBodyText(dst []byte, m Message, v Version) []byte {
 	switch m := m.(type) {
+	case StatsMessage:
+		return appendStatsText(dst, m, v)
 	case *Hello:
 		dst = append(dst, "\n version bitmap: "...)
 		return m.Versions.appendList(dst)
@@ -149,6 +172,16 @@ func appendBodyText(dst []byte, m Message, v Version) []byte {
 		return m.appendText(dst, v)
 	case *FlowRemoved:
 		return m.appendText(dst, v)
+	case *GroupMod:
+		return m.appendText(dst, v)
+	case *MeterMod:
+		return m.appendText(dst, v)
+	case *BundleControl:
+		return m.appendText(dst, v)
+	case *BundleAdd:
+		return m.appendText(dst, v)
+	case *NXFlowMonitorCancel:
+		return strconv.AppendUint(append(dst, " id="...), uint64(m.ID), 10)
 	case *NXFlowModTableID:
 		if m.Enable {
 			return append(dst, " enable"...)
