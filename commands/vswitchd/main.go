@@ -57,7 +57,10 @@ type options struct {
 	unixctl string
 	mlock   bool
 	dummy   bool
-	daemon  daemon.Config
+	// dummyOverride (--enable-dummy=override) opens every port as a
+	// dummy device, whatever its type, as OVS's test suite runs it.
+	dummyOverride bool
+	daemon        daemon.Config
 }
 
 // optionTable lists the options in ovs-vswitchd's own order (not
@@ -103,6 +106,7 @@ func parseOptions(args []string, stdout, stderr io.Writer) (o *options, status i
 			o.unixctl = opt.Arg
 		case "enable-dummy":
 			o.dummy = true
+			o.dummyOverride = opt.Arg == "override"
 		}
 		// The SSL, DPDK and --disable-system* options are accepted for
 		// compatibility with OVS's command lines: SSL database
@@ -175,11 +179,16 @@ func run(o *options) int {
 		}
 	}
 	pool := netdev.DefaultPool
-	open := func(name, typ string) (netdev.Netdev, error) { return netdev.Open(name, typ, pool) }
+	open := func(name, typ string) (netdev.Netdev, error) {
+		if o.dummyOverride {
+			return netdev.OpenDummy(name, pool), nil
+		}
+		return netdev.Open(name, typ, pool)
+	}
 	sw, err := bridge.New(bridge.Options{
 		Remote: o.remote,
 		NewDatapath: func() (dpif.Datapath, error) {
-			local, err := netdev.Open("ovs-netdev", "internal", pool)
+			local, err := open("ovs-netdev", "internal")
 			if err != nil {
 				return nil, err
 			}
@@ -202,7 +211,7 @@ func run(o *options) int {
 	ctx, cancel := context.WithCancel(context.Background())
 	exitCh := make(chan int, 1)
 	ctl.SetLocker(sw)
-	registerCommands(ctl, sw, func() {
+	registerCommands(ctl, sw, o.dummy, func() {
 		select {
 		case exitCh <- 0:
 		default:
@@ -248,7 +257,7 @@ loop:
 	return status
 }
 
-func registerCommands(ctl *unixctl.Server, sw *bridge.Switch, exit func()) {
+func registerCommands(ctl *unixctl.Server, sw *bridge.Switch, dummy bool, exit func()) {
 	ctl.Register("exit", "[--cleanup]", 0, 1, func(args []string) (string, error) {
 		// As in OVS, anything but --cleanup is ignored.
 		sw.SetCleanup(len(args) == 1 && args[0] == "--cleanup")
@@ -256,6 +265,10 @@ func registerCommands(ctl *unixctl.Server, sw *bridge.Switch, exit func()) {
 		return "", nil
 	})
 	vlog.RegisterCommands(ctl)
+	registerTimeCommands(ctl, sw)
+	if dummy {
+		registerDummyCommands(ctl)
+	}
 	coverage.RegisterCommands(ctl)
 	memory.RegisterCommands(ctl)
 	for _, c := range []struct {
@@ -270,9 +283,12 @@ func registerCommands(ctl *unixctl.Server, sw *bridge.Switch, exit func()) {
 		{"fdb/add", "bridge port vlan mac", 4, 4, sw.FDBAdd},
 		{"fdb/del", "bridge vlan mac", 3, 3, sw.FDBDel},
 		{"ofproto/list", "", 0, 0, sw.OfprotoList},
+		{"bridge/dump-flows", "[--offload-stats] bridge", 1, 2, sw.BridgeDumpFlows},
 		{"dpif/show", "", 0, 0, sw.DpifShow},
 		{"dpif/dump-dps", "", 0, 0, sw.DpifDumpDps},
 		{"upcall/show", "", 0, 0, sw.UpcallShow},
+		{"ofproto/trace", bridge.TraceUsage, 1, 1<<31 - 1, sw.OfprotoTrace},
+		{"ofproto/trace-packet-out", bridge.TracePacketOutUsage, 2, 1<<31 - 1, sw.OfprotoTracePacketOut},
 	} {
 		ctl.Register(c.name, c.usage, c.min, c.max, c.fn)
 	}

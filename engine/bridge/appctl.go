@@ -8,6 +8,7 @@ import (
 	"strconv"
 	"strings"
 
+	"github.com/govs/ovs/engine/ofproto"
 	"github.com/govs/ovs/proto/openflow"
 )
 
@@ -265,4 +266,41 @@ func (s *Switch) UpcallShow(args []string) (string, error) {
 	fmt.Fprintf(&b, "  ufid enabled : true\n\n")
 	fmt.Fprintf(&b, "  %d: (keys %d)\n", 1, st.Current)
 	return b.String(), nil
+}
+
+// BridgeDumpFlows is bridge/dump-flows BRIDGE: every rule of the bridge,
+// hidden ones (fail-open, in-band) included, in OVS's compact layout.
+func (s *Switch) BridgeDumpFlows(args []string) (string, error) {
+	br := s.bridges[args[len(args)-1]]
+	if br == nil {
+		return "", errors.New("Unknown bridge")
+	}
+	now := br.of.Now()
+	var b []byte
+	br.of.AllRules(func(r *ofproto.Rule) bool {
+		if r.Table != 0 {
+			b = strconv.AppendUint(append(b, "table_id="...), uint64(r.Table), 10)
+			b = append(b, ", "...)
+		}
+		b = strconv.AppendInt(append(b, "duration="...), (now-r.Created)/1000, 10)
+		p, n, _ := r.Stats()
+		b = strconv.AppendUint(append(b, "s, n_packets="...), p, 10)
+		b = strconv.AppendUint(append(b, ", n_bytes="...), n, 10)
+		b = strconv.AppendInt(append(b, ", priority="...), int64(r.ClassifierPriority()), 10)
+		b = append(b, ',')
+		m := len(b)
+		b = r.OpenFlowMatch().AppendText(b, nil)
+		if len(b) > m {
+			b = append(b, ',')
+		}
+		b = append(b, "actions="...)
+		if acts := r.Actions(); len(acts) == 0 {
+			b = append(b, "drop"...)
+		} else {
+			b = openflow.AppendActions(b, acts, nil)
+		}
+		b = append(b, '\n')
+		return true
+	})
+	return string(b), nil
 }

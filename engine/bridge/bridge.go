@@ -40,6 +40,7 @@ import (
 	"github.com/govs/ovs/engine/xlate"
 	"github.com/govs/ovs/internal/paths"
 	"github.com/govs/ovs/internal/stream"
+	"github.com/govs/ovs/internal/vclock"
 	"github.com/govs/ovs/internal/vlog"
 	"github.com/govs/ovs/proto/openflow"
 	"github.com/govs/ovs/proto/ovsjson"
@@ -86,6 +87,9 @@ type Switch struct {
 	dpErr   error
 
 	bridges map[string]*Bridge
+	// ofByName maps bridge names to their OpenFlow switches for the
+	// datapath goroutines that deliver packet-ins.
+	ofByName atomic.Pointer[map[string]*ofproto.Ofproto]
 
 	statsInterval time.Duration
 	lastStats     time.Time
@@ -97,6 +101,7 @@ type Switch struct {
 
 // Bridge is one running bridge.
 type Bridge struct {
+	sw     *Switch
 	Name   string
 	row    ovsdb.UUID
 	dpType string
@@ -115,9 +120,11 @@ type Bridge struct {
 	forwardBPDU bool
 	// ports is the OpenFlow view of the ports, published for the
 	// management connections (which must not take the switch's lock).
-	ofportList atomic.Pointer[[]openflow.Port]
+	ofportList atomic.Pointer[[]ofPortEntry]
 	hwaddr     net.HardwareAddr
 	dpid       uint64
+	// ctlKey is the controllers' state as last written to the database.
+	ctlKey string
 }
 
 // portCfg is a Port row's settings.
@@ -150,6 +157,11 @@ type Iface struct {
 	mtuReq     int
 	lastLink   bool
 	linkResets int64
+	// ofConfig holds the OpenFlow config bits port-mods set (PORT_DOWN,
+	// NO_RECV, NO_FWD, NO_PACKET_IN, NO_FLOOD); ofSince is when the port
+	// got its OpenFlow number (port statistics' duration).
+	ofConfig openflow.PortConfig
+	ofSince  time.Time
 }
 
 // New returns a Switch for opts; call Run.
@@ -168,6 +180,7 @@ func New(opts Options) (*Switch, error) {
 		{"Bridge", "datapath_id"}, {"Bridge", "datapath_version"}, {"Bridge", "status"},
 		{"Open_vSwitch", "cur_cfg"}, {"Open_vSwitch", "datapath_types"},
 		{"Open_vSwitch", "iface_types"},
+		{"Controller", "is_connected"}, {"Controller", "role"}, {"Controller", "status"},
 	} {
 		if err := db.OmitAlert(tc[0], tc[1]); err != nil {
 			return nil, err
@@ -216,6 +229,9 @@ func (s *Switch) Run(ctx context.Context) {
 	defer s.db.Close()
 	tick := time.NewTicker(retryEvery)
 	defer tick.Stop()
+	// Flow timeouts run on the switch's clock, which time/warp moves.
+	expire := vclock.NewTicker(time.Second)
+	defer expire.Stop()
 	var seen uint64
 	revalidating := false
 	for {
@@ -241,6 +257,12 @@ func (s *Switch) Run(ctx context.Context) {
 		case <-tick.C:
 			s.mu.Lock()
 			s.poll()
+			s.mu.Unlock()
+		case <-expire.C:
+			s.mu.Lock()
+			for _, br := range s.bridges {
+				br.of.Expire(br.of.Now())
+			}
 			s.mu.Unlock()
 		}
 	}
@@ -291,6 +313,7 @@ func (s *Switch) ensureDatapath() error {
 	}
 	s.dp = dp
 	s.handler = xlate.NewHandler(dp)
+	s.handler.SetPacketInHook(s.packetIn)
 	return nil
 }
 
@@ -381,6 +404,13 @@ func (s *Switch) addBridge(name string, row *idl.Row) (*Bridge, error) {
 			log.Err("failed to create bridge %s: No such file or directory", name)
 			return nil, unix.ENOENT
 		}
+	case "dummy":
+		// ovs-vswitchd --enable-dummy registers the dummy datapath type,
+		// which OVS's own tests use; ours is the userspace datapath.
+		if !s.opts.Dummy {
+			log.Err("failed to create bridge %s: unknown datapath type %s", name, dpType)
+			return nil, errors.New("unknown datapath type")
+		}
 	case "", "netdev":
 		if dpType == "" && !s.opts.KernelDatapath {
 			log.Info("%s: the kernel has no openvswitch module, using the userspace datapath (datapath_type=netdev)", name)
@@ -394,6 +424,7 @@ func (s *Switch) addBridge(name string, row *idl.Row) (*Bridge, error) {
 		return nil, err
 	}
 	br := &Bridge{
+		sw:       s,
 		Name:     name,
 		row:      row.UUID,
 		dpType:   dpType,
@@ -404,6 +435,9 @@ func (s *Switch) addBridge(name string, row *idl.Row) (*Bridge, error) {
 		byOFPort: make(map[uint32]*Iface),
 	}
 	s.bridges[name] = br
+	// Rules' "used" times come from the datapath's clock; timeouts must
+	// be judged on the same one (virtual under time/stop, too).
+	br.of.SetClock(s.dp.Now)
 	mgmt := filepath.Join(paths.RunDir(), name+".mgmt")
 	if err := br.of.ListenMgmt(mgmt); err != nil {
 		log.Err("%s: failed to listen on %s: %v", name, mgmt, err)
@@ -486,6 +520,7 @@ func (s *Switch) configureBridge(br *Bridge, row *idl.Row) {
 		}
 	}
 	br.mac.SetLimits(aging, size)
+	s.configureControllers(br, row)
 	v, _ := oc("forward-bpdu")
 	br.forwardBPDU = v == "true"
 	br.floodVLANs = xlate.VLANSet{}
@@ -729,6 +764,20 @@ func (s *Switch) applyIfaceSettings(br *Bridge, ifc *Iface, row *idl.Row) {
 			log.Warn("%s: setting MTU to %d failed: %v", ifc.Name, v, strerror(err))
 		}
 	}
+	// Devices with settings of their own (the dummy's pcap files) get
+	// the whole options column.
+	if o, ok := ifc.dev.(interface{ SetOptions(map[string]string) error }); ok {
+		opts := make(map[string]string)
+		d := row.Get(c.ifOptions)
+		for i, k := range d.Keys {
+			if i < len(d.Values) {
+				opts[k.Str()] = d.Values[i].Str()
+			}
+		}
+		if err := o.SetOptions(opts); err != nil {
+			log.Warn("%s: %v", ifc.Name, err)
+		}
+	}
 }
 
 func (s *Switch) delIface(br *Bridge, ifc *Iface) {
@@ -755,6 +804,10 @@ func (s *Switch) delIface(br *Bridge, ifc *Iface) {
 func (s *Switch) poll() {
 	changed := false
 	for _, br := range s.bridges {
+		if k := br.controllerStatusKey(); k != br.ctlKey {
+			br.ctlKey = k
+			s.dirty = true
+		}
 		for _, ifc := range br.ifaces {
 			if ifc.dev == nil && ifc.Type != "patch" && ifc.err != "" && s.dp != nil {
 				s.openIface(br, ifc)
@@ -783,6 +836,7 @@ func (s *Switch) poll() {
 
 // publish hands translation a new snapshot of every bridge.
 func (s *Switch) publish() {
+	s.publishOpenFlow()
 	if s.handler == nil {
 		return
 	}
@@ -886,38 +940,3 @@ func sameTrunks(a, b *xlate.VLANSet) bool {
 
 // strerror gives the C library's text for an errno, as OVS prints it.
 func strerror(err error) string { return stream.Strerror(err) }
-
-// publishPorts records the bridge's ports as OpenFlow describes them, for
-// features replies, and the datapath ID.
-func (br *Bridge) publishPorts() {
-	var ps []openflow.Port
-	for _, ifc := range br.ifaces {
-		if ifc.OFPort == 0 {
-			continue
-		}
-		p := openflow.Port{PortNo: ifc.OFPort, Name: ifc.Name}
-		if ifc.dev != nil {
-			if mac, err := ifc.dev.HWAddr(); err == nil && len(mac) == 6 {
-				p.HWAddr = [6]byte(mac)
-			}
-			admin, link, _ := ifc.dev.LinkState()
-			if !admin {
-				p.Config |= openflow.PortConfig(1) // OFPPC_PORT_DOWN
-			}
-			if !link {
-				p.State |= openflow.PortState(1) // OFPPS_LINK_DOWN
-			}
-		}
-		ps = append(ps, p)
-	}
-	slices.SortFunc(ps, func(a, b openflow.Port) int { return int(a.PortNo) - int(b.PortNo) })
-	br.ofportList.Store(&ps)
-	br.of.SetIdentity(ofproto.Identity{DatapathID: br.dpid, Ports: br.ofPorts})
-}
-
-func (br *Bridge) ofPorts() []openflow.Port {
-	if p := br.ofportList.Load(); p != nil {
-		return *p
-	}
-	return nil
-}

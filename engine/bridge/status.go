@@ -23,6 +23,11 @@ type columns struct {
 	ifName, ifType, ifOptions, ifOFPort, ifOFPortRequest, ifMTURequest, ifIfindex, ifMACInUse,
 	ifAdminState, ifLinkState, ifLinkSpeed, ifDuplex, ifMTU, ifStatistics, ifStatus, ifError,
 	ifLinkResets *idl.Column
+
+	controller                                                      *idl.Table
+	brController, brFailMode, brProtocols                           *idl.Column
+	ctlTarget, ctlProbe, ctlMaxBackoff, ctlRateLimit, ctlBurstLimit *idl.Column
+	ctlIsConnected, ctlRole, ctlStatus                              *idl.Column
 }
 
 func lookupColumns(db *idl.IDL) columns {
@@ -41,6 +46,12 @@ func lookupColumns(db *idl.IDL) columns {
 	c.portName, c.portInterfaces = col("Port", "name"), col("Port", "interfaces")
 	c.portTag, c.portTrunks = col("Port", "tag"), col("Port", "trunks")
 	c.portVLANMode, c.portProtected = col("Port", "vlan_mode"), col("Port", "protected")
+	c.controller = db.Table("Controller")
+	c.brController, c.brFailMode, c.brProtocols = col("Bridge", "controller"), col("Bridge", "fail_mode"), col("Bridge", "protocols")
+	c.ctlTarget, c.ctlProbe = col("Controller", "target"), col("Controller", "inactivity_probe")
+	c.ctlMaxBackoff, c.ctlRateLimit = col("Controller", "max_backoff"), col("Controller", "controller_rate_limit")
+	c.ctlBurstLimit, c.ctlIsConnected = col("Controller", "controller_burst_limit"), col("Controller", "is_connected")
+	c.ctlRole, c.ctlStatus = col("Controller", "role"), col("Controller", "status")
 	for _, p := range []struct {
 		c    **idl.Column
 		name string
@@ -137,6 +148,7 @@ func (s *Switch) writeStatus(force bool) {
 			changed = setIfChanged(txn, brow, c.brDatapathID, strDatum(fmt.Sprintf("%016x", br.dpid))) || changed
 		}
 		changed = setIfChanged(txn, brow, c.brDatapathVersion, strDatum("<built-in>")) || changed
+		changed = s.controllerStatus(txn, br) || changed
 		for _, ifc := range br.ifaces {
 			row := c.iface.Row(ifc.row)
 			if row == nil {

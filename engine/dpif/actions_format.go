@@ -14,6 +14,7 @@ package dpif
 // full mask without "/mask", as OVS prints its set_masked actions.
 
 import (
+	"encoding/binary"
 	"encoding/hex"
 	"strconv"
 
@@ -62,12 +63,45 @@ func AppendActions(dst []byte, acts Actions, portName func(port uint32) (string,
 			dst = appendSet(dst, a.Set)
 		case ActUserspace:
 			dst = append(dst, "userspace(pid=0"...)
-			if len(a.Userdata) > 0 {
+			if c, ok := DecodeControllerCookie(a.Userdata); ok {
+				dst = append(dst, ',')
+				dst = c.AppendText(dst)
+			} else if len(a.Userdata) > 0 {
 				dst = append(dst, ",userdata("...)
 				dst = hex.AppendEncode(dst, a.Userdata)
 				dst = append(dst, ')')
 			}
 			dst = append(dst, ')')
+		case ActPushMPLS:
+			dst = append(dst, "push_mpls("...)
+			dst = appendLSE(dst, a.MPLS)
+			dst = append(dst, ",eth_type=0x"...)
+			dst = strconv.AppendUint(dst, uint64(a.EthType), 16)
+			dst = append(dst, ')')
+		case ActPopMPLS:
+			dst = append(dst, "pop_mpls(eth_type=0x"...)
+			dst = strconv.AppendUint(dst, uint64(a.EthType), 16)
+			dst = append(dst, ')')
+		case ActMeter:
+			dst = append(dst, "meter("...)
+			dst = strconv.AppendUint(dst, uint64(a.Meter), 10)
+			dst = append(dst, ')')
+		case ActClone:
+			dst = append(dst, "clone("...)
+			dst = AppendActions(dst, a.Clone, portName)
+			dst = append(dst, ')')
+		case ActCheckPktLen:
+			c := a.CheckPktLen
+			if c == nil {
+				c = &CheckPktLen{}
+			}
+			dst = append(dst, "check_pkt_len(size="...)
+			dst = strconv.AppendUint(dst, uint64(c.Size), 10)
+			dst = append(dst, ",gt("...)
+			dst = AppendActions(dst, c.Greater, portName)
+			dst = append(dst, "),le("...)
+			dst = AppendActions(dst, c.LessEqual, portName)
+			dst = append(dst, "))"...)
 		default:
 			dst = append(dst, "unknown("...)
 			dst = strconv.AppendUint(dst, uint64(a.Type), 10)
@@ -251,6 +285,16 @@ func appendSet(dst []byte, s *SetField) []byte {
 		}
 		w.b = append(w.b, "))"...)
 	}
+	if m.MPLS[0] != 0 {
+		sep()
+		w.b = append(w.b, "set(mpls("...)
+		w.b = appendLSE(w.b, v.MPLS[0])
+		if m.MPLS[0] != 0xffffffff {
+			w.b = append(w.b, '/')
+			w.b = appendLSE(w.b, m.MPLS[0])
+		}
+		w.b = append(w.b, "))"...)
+	}
 	if m.EthSrc != ([6]byte{}) || m.EthDst != ([6]byte{}) {
 		sep()
 		w.open("eth")
@@ -343,4 +387,101 @@ func appendSet(dst []byte, s *SetField) []byte {
 		w.b = append(w.b, "())"...)
 	}
 	return w.b
+}
+
+// appendLSE prints an MPLS label stack entry as OVS does:
+// "label=L,tc=T,ttl=N,bos=B".
+func appendLSE(b []byte, lse uint32) []byte {
+	b = append(b, "label="...)
+	b = strconv.AppendUint(b, uint64(lse>>12), 10)
+	b = append(b, ",tc="...)
+	b = strconv.AppendUint(b, uint64(lse>>9&7), 10)
+	b = append(b, ",ttl="...)
+	b = strconv.AppendUint(b, uint64(lse&0xff), 10)
+	b = append(b, ",bos="...)
+	b = strconv.AppendUint(b, uint64(lse>>8&1), 10)
+	return b
+}
+
+// ControllerCookie is what a userspace() action that sends packets to
+// OpenFlow controllers carries: the packet-in's parameters, and the id of
+// the frozen translation state (registers, metadata, table, rule) that
+// the handler keeps so it can rebuild the packet-in when the packet comes
+// up. It travels in Action.Userdata in a fixed 24-byte encoding of our own
+// (OVS's cookie layout is an internal of its C datapath); the text form is
+// OVS's, "controller(reason=1,dont_send=0,...)".
+type ControllerCookie struct {
+	Reason       uint8
+	DontSend     bool
+	Continuation bool
+	RecircID     uint32
+	RuleCookie   uint64
+	ControllerID uint16
+	MaxLen       uint16
+}
+
+// controllerCookieType marks Userdata as a ControllerCookie (OVS's
+// USER_ACTION_COOKIE_CONTROLLER).
+const controllerCookieType = 5
+
+// ControllerCookieLen is the size of an encoded ControllerCookie.
+const ControllerCookieLen = 24
+
+// Append appends c's encoding to b.
+func (c *ControllerCookie) Append(b []byte) []byte {
+	var flags byte
+	if c.DontSend {
+		flags |= 1
+	}
+	if c.Continuation {
+		flags |= 2
+	}
+	b = append(b, 0, controllerCookieType, c.Reason, flags)
+	b = binary.BigEndian.AppendUint32(b, c.RecircID)
+	b = binary.BigEndian.AppendUint64(b, c.RuleCookie)
+	b = binary.BigEndian.AppendUint16(b, c.ControllerID)
+	b = binary.BigEndian.AppendUint16(b, c.MaxLen)
+	return append(b, 0, 0, 0, 0)
+}
+
+// DecodeControllerCookie reads userdata written by Append.
+func DecodeControllerCookie(b []byte) (ControllerCookie, bool) {
+	if len(b) != ControllerCookieLen || b[0] != 0 || b[1] != controllerCookieType || b[3]&^3 != 0 ||
+		binary.BigEndian.Uint32(b[20:]) != 0 {
+		return ControllerCookie{}, false
+	}
+	return ControllerCookie{
+		Reason:       b[2],
+		DontSend:     b[3]&1 != 0,
+		Continuation: b[3]&2 != 0,
+		RecircID:     binary.BigEndian.Uint32(b[4:]),
+		RuleCookie:   binary.BigEndian.Uint64(b[8:]),
+		ControllerID: binary.BigEndian.Uint16(b[16:]),
+		MaxLen:       binary.BigEndian.Uint16(b[18:]),
+	}, true
+}
+
+// AppendText appends c as OVS prints it inside userspace().
+func (c *ControllerCookie) AppendText(b []byte) []byte {
+	b01 := func(v bool) byte {
+		if v {
+			return '1'
+		}
+		return '0'
+	}
+	b = append(b, "controller(reason="...)
+	b = strconv.AppendUint(b, uint64(c.Reason), 10)
+	b = append(b, ",dont_send="...)
+	b = append(b, b01(c.DontSend))
+	b = append(b, ",continuation="...)
+	b = append(b, b01(c.Continuation))
+	b = append(b, ",recirc_id="...)
+	b = strconv.AppendUint(b, uint64(c.RecircID), 10)
+	b = append(b, ",rule_cookie="...)
+	b = appendCHex(b, c.RuleCookie)
+	b = append(b, ",controller_id="...)
+	b = strconv.AppendUint(b, uint64(c.ControllerID), 10)
+	b = append(b, ",max_len="...)
+	b = strconv.AppendUint(b, uint64(c.MaxLen), 10)
+	return append(b, ')')
 }

@@ -103,6 +103,35 @@ func parseAction(s string, portNo func(string) (uint32, bool)) (Action, error) {
 		return Action{Type: ActSet, Set: set}, nil
 	case "userspace":
 		return parseUserspace(args)
+	case "push_mpls":
+		return parsePushMPLS(args)
+	case "pop_mpls":
+		fs, err := fields(args)
+		if err != nil {
+			return Action{}, err
+		}
+		if len(fs) != 1 || fs[0][0] != "eth_type" {
+			return Action{}, errors.New("pop_mpls: eth_type is required")
+		}
+		t, err := parseUint(fs[0][1], 16)
+		if err != nil {
+			return Action{}, err
+		}
+		return Action{Type: ActPopMPLS, EthType: uint16(t)}, nil
+	case "meter":
+		n, err := parseUint(strings.TrimSpace(args), 32)
+		if err != nil {
+			return Action{}, err
+		}
+		return Action{Type: ActMeter, Meter: uint32(n)}, nil
+	case "clone":
+		sub, err := ParseActions(args, portNo)
+		if err != nil {
+			return Action{}, err
+		}
+		return Action{Type: ActClone, Clone: sub}, nil
+	case "check_pkt_len":
+		return parseCheckPktLen(args, portNo)
 	}
 	return Action{}, fmt.Errorf("unknown action %q", s)
 }
@@ -175,6 +204,11 @@ func parseUserspace(args string) (Action, error) {
 	args, data, err := userdataArg(args)
 	if err != nil {
 		return Action{}, err
+	}
+	if data == nil {
+		if args, data, err = controllerArg(args); err != nil {
+			return Action{}, err
+		}
 	}
 	fs, err := fields(args)
 	if err != nil {
@@ -308,6 +342,14 @@ func parseSet(s string, set *SetField) error {
 		return fmt.Errorf("set(%s): syntax error", s)
 	}
 	v, m := &set.Value, &set.Mask
+	if attr == "mpls" {
+		lse, err := parseLSE(args, false)
+		if err != nil {
+			return err
+		}
+		v.MPLS[0], m.MPLS[0] = lse, 0xffffffff
+		return nil
+	}
 	if attr == "skb_priority" || attr == "skb_mark" {
 		var x, y uint64
 		if err := parseNum(args, 32, &x, &y); err != nil {
@@ -445,4 +487,159 @@ func userdataArg(args string) (rest string, data []byte, err error) {
 	rest = strings.Trim(args[:i]+args[i+j+1:], ",")
 	rest = strings.ReplaceAll(rest, ",,", ",")
 	return rest, data, nil
+}
+
+// parseLSE reads "label=L,tc=T,ttl=N,bos=B" (with eth_type=E allowed when
+// withType, which the caller reads itself).
+func parseLSE(args string, withType bool) (uint32, error) {
+	fs, err := fields(args)
+	if err != nil {
+		return 0, err
+	}
+	var lse uint32
+	seen := 0
+	for _, f := range fs {
+		var bits, shift int
+		switch f[0] {
+		case "label":
+			bits, shift = 20, 12
+		case "tc":
+			bits, shift = 3, 9
+		case "ttl":
+			bits, shift = 8, 0
+		case "bos":
+			bits, shift = 1, 8
+		case "eth_type":
+			if withType {
+				continue
+			}
+			fallthrough
+		default:
+			return 0, fmt.Errorf("mpls: unknown field %q", f[0])
+		}
+		x, err := parseUint(f[1], bits)
+		if err != nil {
+			return 0, err
+		}
+		lse |= uint32(x) << shift
+		seen++
+	}
+	if seen != 4 {
+		return 0, errors.New("mpls: label, tc, ttl and bos are required")
+	}
+	return lse, nil
+}
+
+func parsePushMPLS(args string) (Action, error) {
+	lse, err := parseLSE(args, true)
+	if err != nil {
+		return Action{}, err
+	}
+	fs, _ := fields(args)
+	for _, f := range fs {
+		if f[0] == "eth_type" {
+			t, err := parseUint(f[1], 16)
+			if err != nil {
+				return Action{}, err
+			}
+			return Action{Type: ActPushMPLS, MPLS: lse, EthType: uint16(t)}, nil
+		}
+	}
+	return Action{}, errors.New("push_mpls: eth_type is required")
+}
+
+// parseCheckPktLen reads "size=N,gt(ACTIONS),le(ACTIONS)".
+func parseCheckPktLen(args string, portNo func(string) (uint32, bool)) (Action, error) {
+	c := &CheckPktLen{}
+	seen := 0
+	for len(args) > 0 {
+		item, rest, err := splitTop(args)
+		if err != nil {
+			return Action{}, err
+		}
+		args = rest
+		item = strings.TrimSpace(item)
+		if v, ok := strings.CutPrefix(item, "size="); ok {
+			n, err := parseUint(v, 16)
+			if err != nil {
+				return Action{}, err
+			}
+			c.Size = uint16(n)
+			seen |= 1
+			continue
+		}
+		name, sub, ok := call(item)
+		if !ok || (name != "gt" && name != "le") {
+			return Action{}, fmt.Errorf("check_pkt_len: unexpected %q", item)
+		}
+		acts, err := ParseActions(sub, portNo)
+		if err != nil {
+			return Action{}, err
+		}
+		if name == "gt" {
+			c.Greater, seen = acts, seen|2
+		} else {
+			c.LessEqual, seen = acts, seen|4
+		}
+	}
+	if seen != 7 {
+		return Action{}, errors.New("check_pkt_len: size, gt and le are required")
+	}
+	return Action{Type: ActCheckPktLen, CheckPktLen: c}, nil
+}
+
+// controllerArg extracts "controller(...)" from userspace() arguments and
+// encodes it as a ControllerCookie.
+func controllerArg(args string) (rest string, data []byte, err error) {
+	i := strings.Index(args, "controller(")
+	if i < 0 {
+		return args, nil, nil
+	}
+	j := strings.IndexByte(args[i:], ')')
+	if j < 0 {
+		return "", nil, errors.New("userspace: unterminated controller")
+	}
+	fs, err := fields(args[i+len("controller(") : i+j])
+	if err != nil {
+		return "", nil, err
+	}
+	c := ControllerCookie{}
+	for _, f := range fs {
+		var bits int
+		switch f[0] {
+		case "reason", "dont_send", "continuation":
+			bits = 8
+		case "recirc_id":
+			bits = 32
+		case "rule_cookie":
+			bits = 64
+		case "controller_id", "max_len":
+			bits = 16
+		default:
+			return "", nil, fmt.Errorf("userspace: unknown controller field %q", f[0])
+		}
+		x, err := parseUint(f[1], bits)
+		if err != nil {
+			return "", nil, err
+		}
+		switch f[0] {
+		case "reason":
+			c.Reason = uint8(x)
+		case "dont_send":
+			c.DontSend = x != 0
+		case "continuation":
+			c.Continuation = x != 0
+		case "recirc_id":
+			c.RecircID = uint32(x)
+		case "rule_cookie":
+			c.RuleCookie = x
+		case "controller_id":
+			c.ControllerID = uint16(x)
+		case "max_len":
+			c.MaxLen = uint16(x)
+		}
+	}
+	rest = strings.Trim(args[:i]+args[i+j+1:], ",")
+	rest = strings.ReplaceAll(rest, ",,", ",")
+	return rest, c.Append(nil), nil
 }

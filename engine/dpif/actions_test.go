@@ -32,6 +32,20 @@ var oracleActions = []string{
 	"set(ipv6(src=::1,dst=::2,label=0x3,tclass=0x4,hlimit=4))",
 	"userspace(pid=0)",
 	"userspace(pid=0,userdata(0102ff))",
+	// From ofproto/trace and dpctl/dump-flows of OVS 3.1.
+	"userspace(pid=0,controller(reason=1,dont_send=0,continuation=0,recirc_id=7,rule_cookie=0,controller_id=0,max_len=65535))",
+	"2,userspace(pid=0,controller(reason=0,dont_send=1,continuation=0,recirc_id=3,rule_cookie=0x1234abcd,controller_id=3,max_len=100)),3",
+	"push_mpls(label=0,tc=0,ttl=64,bos=1,eth_type=0x8847),2",
+	"push_mpls(label=7,tc=2,ttl=5,bos=0,eth_type=0x8847),2",
+	"pop_mpls(eth_type=0x800),2",
+	"set(mpls(label=7,tc=3,ttl=4,bos=1)),2",
+	"meter(1),2",
+	"check_pkt_len(size=100,gt(2),le(3))",
+	"check_pkt_len(size=1500,gt(drop),le(set(eth(src=00:00:00:00:00:01)),3))",
+	"clone(set(ipv4(src=1.1.1.1)),2),3",
+	"set(ipv4(tos=0x8/0xfc)),2",
+	"set(skb_mark(0x5/0xf)),2",
+	"set(eth(src=00:00:00:00:00:01)),set(ipv4(dst=1.1.1.1)),set(tcp(src=7)),push_vlan(vid=9,pcp=0),set(skb_priority(0x3)),set(skb_mark(0x5)),2",
 }
 
 func TestActionsRoundTrip(t *testing.T) {
@@ -113,6 +127,23 @@ func FuzzParseActions(f *testing.F) {
 		}
 		if out2 := string(AppendActions(nil, again, nil)); out2 != out {
 			t.Fatalf("not stable: %q -> %q -> %q", s, out, out2)
+		}
+	})
+}
+
+// FuzzControllerCookie: any userdata either is not a controller cookie or
+// decodes to one that encodes back to the same bytes.
+func FuzzControllerCookie(f *testing.F) {
+	c := ControllerCookie{Reason: 1, RecircID: 7, RuleCookie: 0x99, ControllerID: 3, MaxLen: 100, DontSend: true}
+	f.Add(c.Append(nil))
+	f.Add([]byte{0, 5, 1})
+	f.Fuzz(func(t *testing.T, b []byte) {
+		c, ok := DecodeControllerCookie(b)
+		if !ok {
+			return
+		}
+		if got := c.Append(nil); string(got) != string(b) {
+			t.Fatalf("%x decodes to %+v, which encodes as %x", b, c, got)
 		}
 	})
 }

@@ -34,7 +34,38 @@ const (
 	// ActUserspace hands a copy of the packet to the UpcallHandler with
 	// Userdata (packet-in to a controller, for example).
 	ActUserspace
+	// ActPushMPLS pushes label stack entry MPLS (label, TC, BOS, TTL as on
+	// the wire) and makes EthType the frame's Ethernet type.
+	ActPushMPLS
+	// ActPopMPLS pops the outermost label stack entry; EthType is the
+	// Ethernet type of what it uncovers.
+	ActPopMPLS
+	// ActCheckPktLen runs CheckPktLen.Greater on packets longer than
+	// CheckPktLen.Size bytes and CheckPktLen.LessEqual on the others.
+	ActCheckPktLen
+	// ActMeter passes the packet through datapath meter Meter, which may
+	// drop it.
+	ActMeter
+	// ActClone runs Clone on a copy of the packet; the original goes on
+	// unchanged.
+	ActClone
 )
+
+// CheckPktLen is the argument of ActCheckPktLen.
+type CheckPktLen struct {
+	Size               uint16
+	Greater, LessEqual Actions
+}
+
+// MeterFunc decides whether datapath meter id lets a packet of the given
+// size through at time now (milliseconds, the datapath clock).
+type MeterFunc func(id uint32, now int64, bytes int) bool
+
+// Meterer is implemented by datapaths that execute ActMeter themselves and
+// take their band decisions from the switch.
+type Meterer interface {
+	SetMeterFunc(fn MeterFunc)
+}
 
 // SetField is a masked rewrite: bits set in Mask are replaced by Value's.
 type SetField struct {
@@ -49,6 +80,12 @@ type Action struct {
 	VLAN     flow.VLAN // ActPushVLAN
 	Set      *SetField // ActSet
 	Userdata []byte    // ActUserspace
+	MPLS     uint32    // ActPushMPLS: the new label stack entry
+	EthType  uint16    // ActPushMPLS, ActPopMPLS
+	Meter    uint32    // ActMeter
+
+	CheckPktLen *CheckPktLen // ActCheckPktLen
+	Clone       Actions      // ActClone
 }
 
 // Actions is a datapath action list; an empty list drops the packet.

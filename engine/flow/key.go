@@ -205,6 +205,9 @@ type Flow struct {
 	Regs         [16]uint32 // reg0..reg15; xreg N is Regs[2N]<<32|Regs[2N+1]
 	ActsetOutput uint32
 	_            uint32
+	// TunID is the tunnel id (tun_id): 0 for every packet until tunnel
+	// ports exist, when it moves into the datapath key.
+	TunID uint64
 }
 
 // FlowWords is the size of a Flow in 64-bit words.

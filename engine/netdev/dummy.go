@@ -8,14 +8,21 @@ package netdev
 //
 // Dummy ports take no offload metadata (Features is empty), so the datapath
 // hands them finished, MTU-sized frames, which is what a capture should show.
+//
+// Open dummies are registered by name (LookupDummy, Dummies) so that the
+// netdev-dummy/* ovs-appctl commands find them without the bridge layer
+// having to hand them over; OVS keeps the same process-wide list.
 
 import (
 	"encoding/binary"
 	"net"
 	"os"
+	"slices"
+	"strings"
 	"sync"
 	"sync/atomic"
-	"time"
+
+	"github.com/govs/ovs/internal/vclock"
 )
 
 // DummyQueueLen bounds a dummy port's receive and transmit queues; frames
@@ -23,6 +30,32 @@ import (
 const DummyQueueLen = 1024
 
 var dummySerial atomic.Uint32
+
+// dummies is the registry of open dummy devices by name. When two are open
+// under one name (tests), the later one wins until it closes.
+var (
+	dummiesMu sync.Mutex
+	dummies   = map[string]*Dummy{}
+)
+
+// LookupDummy returns the open dummy device called name, or nil.
+func LookupDummy(name string) *Dummy {
+	dummiesMu.Lock()
+	defer dummiesMu.Unlock()
+	return dummies[name]
+}
+
+// Dummies returns the open dummy devices sorted by name.
+func Dummies() []*Dummy {
+	dummiesMu.Lock()
+	out := make([]*Dummy, 0, len(dummies))
+	for _, d := range dummies {
+		out = append(out, d)
+	}
+	dummiesMu.Unlock()
+	slices.SortFunc(out, func(a, b *Dummy) int { return strings.Compare(a.name, b.name) })
+	return out
+}
 
 // Dummy is a "dummy" port.
 type Dummy struct {
@@ -40,6 +73,8 @@ type Dummy struct {
 	linkUp  bool
 	rxPcap  *pcapWriter
 	txPcap  *pcapWriter
+	rxPath  string       // current pcap paths, so that reapplying options
+	txPath  string       // does not truncate the captures
 	closeMu sync.RWMutex // Inject vs Close
 	rxPkts  atomic.Uint64
 	rxBytes atomic.Uint64
@@ -55,7 +90,7 @@ func OpenDummy(name string, pool *Pool) *Dummy {
 		pool = DefaultPool
 	}
 	n := dummySerial.Add(1)
-	return &Dummy{
+	d := &Dummy{
 		name:    name,
 		pool:    pool,
 		rxq:     make(chan *Packet, DummyQueueLen),
@@ -66,7 +101,15 @@ func OpenDummy(name string, pool *Pool) *Dummy {
 		adminUp: true,
 		linkUp:  true,
 	}
+	dummiesMu.Lock()
+	dummies[name] = d
+	dummiesMu.Unlock()
+	return d
 }
+
+// NumRxQueues is how many receive queues the device has (the --qid range
+// of netdev-dummy/receive).
+func (d *Dummy) NumRxQueues() int { return 1 }
 
 func (d *Dummy) Name() string       { return d.name }
 func (d *Dummy) Type() string       { return "dummy" }
@@ -149,18 +192,59 @@ func (d *Dummy) Send(pkts []*Packet) error {
 		if w != nil {
 			w.write(p.Data)
 		}
-		select {
-		case d.txq <- append([]byte(nil), p.Data...):
-		default:
-			d.txDrop.Add(1)
-		}
+		d.record(append([]byte(nil), p.Data...))
 	}
 	return nil
 }
 
-// Transmitted delivers copies of the frames the port sent, oldest first.
-// Frames sent while it is full are counted as tx drops.
+// record keeps f in the transmit record, forgetting the oldest frame when
+// the record is full: a daemon nobody reads the record of must not see its
+// port drop traffic.
+func (d *Dummy) record(f []byte) {
+	for {
+		select {
+		case d.txq <- f:
+			return
+		default:
+		}
+		select {
+		case <-d.txq:
+		default:
+		}
+	}
+}
+
+// Transmitted delivers copies of the last DummyQueueLen frames the port
+// sent, oldest first.
 func (d *Dummy) Transmitted() <-chan []byte { return d.txq }
+
+// SetAdminState brings the device administratively up or down
+// (netdev-dummy/set-admin-state); a down device drops what it receives and
+// what it is asked to send.
+func (d *Dummy) SetAdminState(up bool) {
+	d.mu.Lock()
+	d.adminUp = up
+	d.mu.Unlock()
+}
+
+// SetOptions applies the Interface options a dummy device understands:
+// pcap (one capture of both directions), rxq_pcap and tx_pcap (one each).
+// Captures whose path did not change are left running; others are
+// (re)started truncated, as OVS does on reconfiguration. Other keys are
+// ignored.
+func (d *Dummy) SetOptions(opts map[string]string) error {
+	rx, tx := opts["rxq_pcap"], opts["tx_pcap"]
+	if p := opts["pcap"]; p != "" {
+		rx, tx = p, p
+	}
+	d.mu.Lock()
+	same := rx == d.rxPath && tx == d.txPath
+	d.mu.Unlock()
+	if same {
+		return nil
+	}
+	return d.SetPcap(rx, tx)
+}
 
 // SetLinkState changes the administrative and carrier state.
 func (d *Dummy) SetLinkState(adminUp, linkUp bool) {
@@ -170,7 +254,7 @@ func (d *Dummy) SetLinkState(adminUp, linkUp bool) {
 }
 
 // SetPcap starts writing received frames to rxPath and transmitted ones to
-// txPath (OVS's options:rx_pcap and tx_pcap); the same path for both gives
+// txPath (OVS's options:rxq_pcap and tx_pcap); the same path for both gives
 // one capture of both directions (options:pcap), an empty path none.
 // Files are truncated.
 func (d *Dummy) SetPcap(rxPath, txPath string) error {
@@ -195,6 +279,7 @@ func (d *Dummy) SetPcap(rxPath, txPath string) error {
 	d.mu.Lock()
 	oldRx, oldTx := d.rxPcap, d.txPcap
 	d.rxPcap, d.txPcap = rx, tx
+	d.rxPath, d.txPath = rxPath, txPath
 	d.mu.Unlock()
 	if oldRx != nil {
 		oldRx.close()
@@ -211,6 +296,11 @@ func (d *Dummy) Close() error {
 	if d.closed.Swap(true) {
 		return nil
 	}
+	dummiesMu.Lock()
+	if dummies[d.name] == d {
+		delete(dummies, d.name)
+	}
+	dummiesMu.Unlock()
 	close(d.done)
 	return d.SetPcap("", "")
 }
@@ -259,8 +349,10 @@ func (d *Dummy) LinkState() (adminUp, linkUp bool, speed uint64) {
 	return d.adminUp, d.adminUp && d.linkUp, 0
 }
 
-// pcapWriter writes classic libpcap files (microsecond timestamps,
-// Ethernet link type), readable by tcpdump and OVS's own tools.
+// pcapWriter writes classic libpcap files (microsecond timestamps taken from
+// the daemon's clock, Ethernet link type, snap length 1518 in the header as
+// OVS writes it, frames never truncated), readable by tcpdump and OVS's own
+// tools.
 type pcapWriter struct {
 	mu  sync.Mutex
 	f   *os.File
@@ -276,8 +368,8 @@ func newPcapWriter(path string) (*pcapWriter, error) {
 	binary.LittleEndian.PutUint32(h[0:], 0xa1b2c3d4)
 	binary.LittleEndian.PutUint16(h[4:], 2)
 	binary.LittleEndian.PutUint16(h[6:], 4)
-	binary.LittleEndian.PutUint32(h[16:], MaxFrame) // snaplen
-	binary.LittleEndian.PutUint32(h[20:], 1)        // LINKTYPE_ETHERNET
+	binary.LittleEndian.PutUint32(h[16:], 1518) // snaplen, as OVS writes it
+	binary.LittleEndian.PutUint32(h[20:], 1)    // LINKTYPE_ETHERNET
 	if _, err := f.Write(h[:]); err != nil {
 		f.Close()
 		return nil, err
@@ -286,7 +378,7 @@ func newPcapWriter(path string) (*pcapWriter, error) {
 }
 
 func (w *pcapWriter) write(frame []byte) {
-	now := time.Now()
+	now := vclock.Now()
 	w.mu.Lock()
 	defer w.mu.Unlock()
 	if w.f == nil {

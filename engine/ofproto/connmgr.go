@@ -1,7 +1,6 @@
 package ofproto
 
 import (
-	"errors"
 	"net"
 	"os"
 	"sync"
@@ -26,23 +25,50 @@ const (
 	actions10 = 0xfff
 )
 
-// Identity is what the OpenFlow side needs to know about the bridge,
-// supplied by engine/bridge.
+// Identity is what the OpenFlow side needs from the rest of the bridge,
+// supplied by engine/bridge. Nil functions mean "not available": the
+// request that needs one gets the error OVS gives for an unsupported
+// operation.
 type Identity struct {
 	DatapathID uint64
-	Ports      func() []openflow.Port
+	// DPDesc is the description dump-desc reports (other-config:dp-desc).
+	DPDesc string
+	Ports  func() []openflow.Port
+	// PortStats returns the counters of one port (openflow.PortAny: all).
+	PortStats func(port uint32) []openflow.PortStats
+	// PacketOut runs a packet-out's actions on its packet.
+	PacketOut func(po *openflow.PacketOut) error
+	// PortMod changes a port's OpenFlow config bits.
+	PortMod func(pm *openflow.PortMod) error
 }
 
-// mgmt is a passive OpenFlow listener and its connections.
+// mgmt is the bridge's connection manager: the management socket, the
+// controllers and every live OpenFlow connection, whichever way it came.
 type mgmt struct {
-	ln    net.Listener
-	path  string
+	o *Ofproto
+
 	mu    sync.Mutex
-	conns map[net.Conn]bool
-	wg    sync.WaitGroup
+	conns map[*ofconn]struct{}
+	lns   []*listener
+
+	// generation is the role-request generation id the switch last
+	// accepted (OpenFlow 1.2's stale-request check).
+	generation    uint64
+	hasGeneration bool
+
+	ctl controllers
 }
 
-// SetIdentity sets the datapath ID and the port lister.
+// A listener accepts OpenFlow connections on a passive target.
+type listener struct {
+	ln      net.Listener
+	path    string // unix socket to remove on close
+	primary bool
+	target  string
+	wg      sync.WaitGroup
+}
+
+// SetIdentity sets what the OpenFlow side reports about the bridge.
 func (o *Ofproto) SetIdentity(id Identity) {
 	o.idMu.Lock()
 	o.id = id
@@ -55,6 +81,17 @@ func (o *Ofproto) identity() Identity {
 	return o.id
 }
 
+// cm returns the connection manager, creating it on first use.
+func (o *Ofproto) cm() *mgmt {
+	o.idMu.Lock()
+	defer o.idMu.Unlock()
+	if o.mgmt == nil {
+		o.mgmt = &mgmt{o: o, conns: make(map[*ofconn]struct{})}
+		o.SetRemovedHook(o.flowRemoved)
+	}
+	return o.mgmt
+}
+
 // ListenMgmt opens the bridge's management socket (OVS's
 // <rundir>/<bridge>.mgmt), where ovs-ofctl talks to the bridge, and serves
 // it until Close.
@@ -64,145 +101,124 @@ func (o *Ofproto) ListenMgmt(path string) error {
 	if err != nil {
 		return err
 	}
-	m := &mgmt{ln: ln, path: path, conns: make(map[net.Conn]bool)}
-	o.idMu.Lock()
-	o.mgmt = m
-	o.idMu.Unlock()
-	m.wg.Add(1)
-	go func() {
-		defer m.wg.Done()
-		for {
-			c, err := ln.Accept()
-			if err != nil {
-				return
-			}
-			m.mu.Lock()
-			m.conns[c] = true
-			m.mu.Unlock()
-			m.wg.Add(1)
-			go func() {
-				defer m.wg.Done()
-				o.serve(c)
-				m.mu.Lock()
-				delete(m.conns, c)
-				m.mu.Unlock()
-				c.Close()
-			}()
-		}
-	}()
+	o.cm().serveListener(&listener{ln: ln, path: path, target: "punix:" + path})
 	return nil
 }
 
-// Close stops the management socket and its connections.
+// serveListener accepts connections on l until it is closed.
+func (m *mgmt) serveListener(l *listener) {
+	m.mu.Lock()
+	m.lns = append(m.lns, l)
+	m.mu.Unlock()
+	l.wg.Add(1)
+	go func() {
+		defer l.wg.Done()
+		for {
+			c, err := l.ln.Accept()
+			if err != nil {
+				return
+			}
+			l.wg.Add(1)
+			go func() {
+				defer l.wg.Done()
+				oc := newOfconn(m.o, c, l.primary, l.target)
+				oc.run(m.o.allowedVersions())
+			}()
+		}
+	}()
+}
+
+func (l *listener) close() {
+	l.ln.Close()
+	if l.path != "" {
+		os.Remove(l.path)
+	}
+}
+
+// register and unregister track live, negotiated connections.
+func (m *mgmt) register(oc *ofconn) {
+	m.mu.Lock()
+	m.conns[oc] = struct{}{}
+	m.mu.Unlock()
+}
+
+func (m *mgmt) unregister(oc *ofconn) {
+	m.mu.Lock()
+	delete(m.conns, oc)
+	m.mu.Unlock()
+	m.ctl.connectionChanged(m)
+	oc.o.discardBundles(oc)
+}
+
+// each calls fn for every live connection.
+func (m *mgmt) each(fn func(oc *ofconn)) {
+	m.mu.Lock()
+	list := make([]*ofconn, 0, len(m.conns))
+	for oc := range m.conns {
+		list = append(list, oc)
+	}
+	m.mu.Unlock()
+	for _, oc := range list {
+		fn(oc)
+	}
+}
+
+// Close stops the management socket, the controllers and every
+// connection.
 func (o *Ofproto) Close() {
 	o.idMu.Lock()
 	m := o.mgmt
-	o.mgmt = nil
 	o.idMu.Unlock()
 	if m == nil {
 		return
 	}
-	m.ln.Close()
-	os.Remove(m.path)
+	m.ctl.stop()
 	m.mu.Lock()
-	for c := range m.conns {
-		c.Close()
-	}
+	lns := m.lns
+	m.lns = nil
 	m.mu.Unlock()
-	m.wg.Wait()
+	for _, l := range lns {
+		l.close()
+	}
+	m.each(func(oc *ofconn) { oc.close() })
+	for _, l := range lns {
+		l.wg.Wait()
+	}
 }
 
-// serve speaks OpenFlow on one connection: hello and version negotiation,
-// then requests until the peer goes away. Messages the switch does not
-// handle yet get the error reply OVS would send for an unknown type.
-func (o *Ofproto) serve(c net.Conn) {
-	hello, err := openflow.EncodeHello(openflow.AllVersions, 0)
-	if err != nil {
-		return
-	}
-	if _, err := c.Write(hello); err != nil {
-		return
-	}
-	buf := make([]byte, 0, 4096)
-	msg, err := openflow.ReadMessage(c, buf)
-	if err != nil {
-		return
-	}
-	v, err := openflow.NegotiateHello(openflow.AllVersions, msg)
-	if err != nil {
-		var ne *openflow.NegotiationError
-		if errors.As(err, &ne) {
-			c.Write(ne.Reply)
-			logConn.Info("%s: %s", o.Name, ne.Log)
-		}
-		return
-	}
-	// Management (service) connections get no packet-ins unless they
-	// ask: miss_send_len 0, as in OVS.
-	cfg := openflow.SwitchConfig{}
-	for {
-		msg, err = openflow.ReadMessage(c, buf[:0])
-		if err != nil {
+// broadcast sends an asynchronous message to every connection that wants
+// it, encoding it once per version in use.
+func (m *mgmt) broadcast(kind openflow.AsyncKind, reason uint8, msg func(oc *ofconn) openflow.Message) {
+	var cache [openflow.V15 + 1][]byte
+	m.each(func(oc *ofconn) {
+		if !oc.wants(kind, reason) {
 			return
 		}
-		reply, err := o.handle(msg, v, &cfg)
-		if err != nil {
+		mm := msg(oc)
+		if mm == nil {
 			return
 		}
-		if len(reply) > 0 {
-			if _, err := c.Write(reply); err != nil {
+		v := oc.version()
+		b := cache[v]
+		if b == nil || kind == openflow.AsyncPacketIn || kind == openflow.AsyncFlowRemoved {
+			// Packet-ins and flow-removed depend on per-connection
+			// formats: encode each.
+			var err error
+			b, err = openflow.Encode(mm, uint8(v), 0)
+			if err != nil {
+				logConn.Dbg("%s: cannot encode %v for %s: %v", m.o.Name, mm.Type(), v, err)
 				return
 			}
+			cache[v] = b
 		}
-	}
+		oc.sendAsync(b)
+	})
 }
 
-// handle answers one request (nil for none).
-func (o *Ofproto) handle(msg []byte, v openflow.Version, cfg *openflow.SwitchConfig) ([]byte, error) {
-	m, h, err := openflow.Decode(msg)
-	if err != nil {
-		var code openflow.ErrorCode
-		var ue *openflow.UnsupportedError
-		switch {
-		case errors.As(err, &ue):
-			code = ue.Reply()
-		case errors.As(err, &code):
-		default:
-			code = openflow.OFPBRC_BAD_TYPE
-		}
-		return openflow.EncodeErrorReply(code, msg)
-	}
-	var reply openflow.Message
-	switch m := m.(type) {
-	case *openflow.EchoRequest:
-		reply = &openflow.EchoReply{Data: m.Data}
-	case *openflow.EchoReply, *openflow.Hello:
-		return nil, nil
-	case *openflow.FeaturesRequest:
-		id := o.identity()
-		fr := &openflow.FeaturesReply{
-			DatapathID:   id.DatapathID,
-			NBuffers:     0,
-			NTables:      numTablesAnnounced,
-			Capabilities: capabilities11,
-		}
-		if v == openflow.V10 {
-			fr.Actions = actions10
-			fr.Capabilities = capabilities10
-		}
-		if id.Ports != nil && v <= openflow.V12 {
-			fr.Ports = id.Ports()
-		}
-		reply = fr
-	case *openflow.GetConfigRequest:
-		reply = &openflow.GetConfigReply{SwitchConfig: *cfg}
-	case *openflow.SetConfig:
-		*cfg = m.SwitchConfig
-		return nil, nil
-	case *openflow.BarrierRequest:
-		reply = &openflow.BarrierReply{}
-	default:
-		return openflow.EncodeErrorReply(openflow.OFPBRC_BAD_TYPE, msg)
-	}
-	return openflow.Encode(reply, h.Version, h.Xid)
+// PortStatus tells the controllers that a port was added, deleted or
+// changed.
+func (o *Ofproto) PortStatus(reason openflow.PortReason, p openflow.Port) {
+	o.cm().broadcast(openflow.AsyncPortStatus, uint8(reason), func(*ofconn) openflow.Message {
+		return &openflow.PortStatus{Reason: reason, Port: p}
+	})
 }

@@ -98,6 +98,10 @@ var slotTable = sync.OnceValues(func() (map[openflow.FieldID]fieldSlot, []openfl
 		openflow.FieldPktMark:      u32Slot(func(f *flow.Flow) *uint32 { return &f.Mark }),
 		openflow.FieldSkbPriority:  u32Slot(func(f *flow.Flow) *uint32 { return &f.Priority }),
 		openflow.FieldActsetOutput: u32Slot(func(f *flow.Flow) *uint32 { return &f.ActsetOutput }),
+		openflow.FieldTunID: {
+			get: func(f *flow.Flow, b []byte) { binary.BigEndian.PutUint64(b, f.TunID) },
+			set: func(f *flow.Flow, b []byte) { f.TunID = binary.BigEndian.Uint64(b) },
+		},
 		openflow.FieldMetadata: {
 			get: func(f *flow.Flow, b []byte) { binary.BigEndian.PutUint64(b, f.Metadata) },
 			set: func(f *flow.Flow, b []byte) { f.Metadata = binary.BigEndian.Uint64(b) },
@@ -146,19 +150,28 @@ var slotTable = sync.OnceValues(func() (map[openflow.FieldID]fieldSlot, []openfl
 // (the value already masked).
 func FlowMatch(m *openflow.Match) (value, mask flow.Flow, err error) {
 	slots, _ := slotTable()
+	// One buffer for every field: the slot functions are called through
+	// func values, so whatever is passed to them escapes to the heap.
+	buf := make([]byte, 32)
 	for _, e := range m.Entries() {
 		s, ok := slots[e.Field]
 		if !ok {
 			return flow.Flow{}, flow.Flow{}, ErrUnsupportedField{e.Field}
 		}
 		n := openflow.StorageBytes(e.Field)
-		var v, mk [16]byte
+		v, mk := buf[:16], buf[16:]
 		for i := 0; i < n; i++ {
 			mk[i] = e.Mask[i]
 			v[i] = e.Value[i] & e.Mask[i]
 		}
 		s.set(&value, v[:n])
 		s.set(&mask, mk[:n])
+	}
+	if mask.Key.PacketType == ^uint32(0) && value.Key.PacketType == 0 {
+		// packet_type=ethernet, which OpenFlow 1.0 matches imply, is
+		// true of every packet this switch carries: dropping it makes a
+		// flow the same whichever version installed it, as in OVS.
+		mask.Key.PacketType = 0
 	}
 	return value, mask, nil
 }

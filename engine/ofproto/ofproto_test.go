@@ -17,7 +17,7 @@ func TestDefaultRuleAndReplace(t *testing.T) {
 		t.Fatalf("no default rule: %+v", r)
 	}
 	acts := r.Actions()
-	if len(acts) != 1 || acts[0] != (openflow.Output{Port: openflow.PortNormal}) {
+	if len(acts) != 1 || openflow.ActionsString(acts) != "NORMAL" {
 		t.Fatalf("default actions: %+v", acts)
 	}
 	if !wc.Key.IsZero() {

@@ -13,6 +13,37 @@
 // a rule lookup unwildcards what the classifier examined, NORMAL switching
 // unwildcards the addresses and VLAN it decides on. A megaflow built from
 // it matches exactly the packets that would translate the same way.
+//
+// Every action of the OpenFlow model translates here. Header rewrites
+// change the pipeline's view of the packet (ctx.flow) and are committed as
+// datapath set/push/pop actions only when something looks at the packet
+// (an output, a trip to a controller), in OVS's order and with OVS's
+// masks, so that "mod_dl_src, mod_dl_src, output" is one set and a rewrite
+// back to the original value is none (commit.go). Registers, metadata and
+// the OpenFlow in_port live only in the pipeline; pkt_mark and the queue
+// (skb_priority) are datapath fields. Packets for controllers leave
+// through a userspace() action whose cookie names a frozen copy of the
+// pipeline state (packetin.go), and come back through Handler.Userspace
+// as PacketIns for the connection manager's hook. Actions whose outcome
+// depends on more than the flow key are left to the datapath:
+// check_pkt_larger becomes check_pkt_len with the rest of the actions
+// translated for each branch, meters become meter(N) actions the
+// datapath asks the Handler about. Select groups, multipath and bundle
+// hash the fields OVS hashes and put them in the megaflow; which bucket or
+// link a given hash picks is ours, not OVS's.
+//
+// ofproto/trace runs this same translation with a recorder attached
+// (trace.go): the hooks at table lookups, actions, NORMAL's decisions,
+// group buckets and learned flows are nil-checked and cost nothing
+// otherwise, and the datapath actions and megaflow a trace reports are
+// the ones a packet would get.
+//
+// Not done, and why: pop_mpls to a non-MPLS type is not followed by a
+// recirculation (OVS reparses the uncovered L3 header that way), so
+// lookups after it see no L3 fields; controller(pause) continuations
+// and fin_timeout's timeout changes need ofproto support that is not
+// there; sample has no IPFIX exporter to feed; ct is not translated (no
+// connection tracker in this datapath).
 package xlate
 
 import (

@@ -2,6 +2,7 @@ package xlate
 
 import (
 	"context"
+	"fmt"
 	"sync"
 	"sync/atomic"
 	"time"
@@ -10,6 +11,7 @@ import (
 	"github.com/govs/ovs/engine/flow"
 	"github.com/govs/ovs/engine/netdev"
 	"github.com/govs/ovs/internal/vlog"
+	"github.com/govs/ovs/proto/openflow"
 )
 
 var log = vlog.NewModule("ofproto_dpif_upcall")
@@ -40,6 +42,10 @@ type Handler struct {
 	maxIdle atomic.Int64
 	limit   atomic.Int64
 
+	recirc    *Recirc
+	meters    *MeterIDs
+	packetIns atomic.Pointer[func(*PacketIn)]
+
 	mu        sync.Mutex // guards the statistics below
 	flowsMax  uint64
 	flowsAvg  uint64
@@ -55,17 +61,46 @@ type ukey struct {
 	created int64
 	packets uint64
 	bytes   uint64
+	learned int64 // when the flow's learn actions were last redone
 }
+
+// relearnEvery is how often (ms) a busy flow's learn actions are redone:
+// often enough to keep learned flows from idling out, rarely enough that
+// the table changes they cause do not keep the revalidator spinning.
+const relearnEvery = 1000
 
 // NewHandler returns a handler for dp and registers it as dp's upcall
 // handler.
 func NewHandler(dp dpif.Datapath) *Handler {
-	h := &Handler{dp: dp, kick: make(chan struct{}, 1)}
+	h := &Handler{dp: dp, kick: make(chan struct{}, 1), recirc: NewRecirc(), meters: NewMeterIDs()}
 	h.cfg.Store(NewConfig(nil))
 	h.maxIdle.Store(DefaultMaxIdle)
 	h.limit.Store(DefaultFlowLimit)
 	dp.SetUpcallHandler(h)
+	if m, ok := dp.(dpif.Meterer); ok {
+		m.SetMeterFunc(h.admit)
+	}
 	return h
+}
+
+// SetPacketInHook installs fn as the receiver of packets for controllers
+// (nil: none). With a receiver, table misses go to the controllers too;
+// installed flows are revalidated accordingly. fn is called on datapath
+// goroutines and must not block.
+func (h *Handler) SetPacketInHook(fn func(*PacketIn)) {
+	if fn == nil {
+		h.packetIns.Store(nil)
+	} else {
+		h.packetIns.Store(&fn)
+	}
+	h.Changed()
+}
+
+// input is the translation input for key at the current time.
+func (h *Handler) input(key *flow.Key, learn bool) *Input {
+	now := h.dp.Now()
+	return &Input{Key: *key, Learn: learn, Now: now / 1000, NowMs: now, Recirc: h.recirc,
+		Controllers: h.packetIns.Load() != nil, Meters: h.meters}
 }
 
 // Config returns the configuration translations currently use.
@@ -104,31 +139,92 @@ func (h *Handler) Changed() {
 	}
 }
 
-func (h *Handler) nowSec() int64 { return h.dp.Now() / 1000 }
-
 // Miss implements dpif.UpcallHandler.
 func (h *Handler) Miss(u *dpif.Upcall) {
 	gen := h.gen.Load() // before translating: a change racing with us forces a recheck
-	out := Translate(h.cfg.Load(), &Input{Key: u.Key, Learn: true, Now: h.nowSec()})
+	out := Translate(h.cfg.Load(), h.input(&u.Key, true))
 	u.Actions = append(u.Actions[:0], out.Actions...)
 	u.Mask = out.Mask
 	u.Install = true
 	now := h.dp.Now()
-	u.Cookie = &ukey{cache: out.Cache, gen: gen, created: now}
+	u.Cookie = &ukey{cache: out.Cache, gen: gen, created: now, learned: now}
 	// The packet that missed counts for the rules it went through.
 	if u.Packet != nil {
-		for _, r := range out.Cache.Rules {
-			r.Credit(1, uint64(len(u.Packet.Data)), now)
-		}
+		out.Cache.credit(1, uint64(len(u.Packet.Data)), now)
 	}
 	if out.MACChanged {
 		h.Changed()
 	}
 }
 
-// Userspace implements dpif.UpcallHandler. Nothing sends packets to
-// userspace yet (controllers come with OpenFlow connections).
-func (h *Handler) Userspace(pkt *netdev.Packet, key *flow.Key, userdata []byte) {}
+// credit adds a datapath flow's traffic to the rules and groups it went
+// through.
+func (c *Cache) credit(packets, bytes uint64, used int64) {
+	for _, r := range c.Rules {
+		r.Credit(packets, bytes, used)
+	}
+	for _, g := range c.Groups {
+		g.Group.Credit(g.Bucket, packets, bytes)
+	}
+	for _, t := range c.Tables {
+		matched := uint64(0)
+		if t.Matched {
+			matched = packets
+		}
+		t.OF.TableHit(t.Table, packets, matched)
+	}
+}
+
+// Userspace implements dpif.UpcallHandler: packets for controllers
+// become packet-ins for the hook.
+func (h *Handler) Userspace(pkt *netdev.Packet, key *flow.Key, userdata []byte) {
+	fn := h.packetIns.Load()
+	if fn == nil {
+		return
+	}
+	if pi, ok := packetIn(h.recirc, pkt.Data, key, userdata); ok {
+		(*fn)(pi)
+	}
+}
+
+// PacketOut translates acts for pkt as if it came in on OpenFlow port
+// inPort of bridge br (OFPP_CONTROLLER, OFPP_NONE or OFPP_LOCAL allowed)
+// and executes the result once in the datapath. output:TABLE runs the
+// packet through the bridge's tables.
+func (h *Handler) PacketOut(br string, pkt []byte, inPort uint32, acts []openflow.Action) error {
+	cfg := h.cfg.Load()
+	b := cfg.Bridge(br)
+	if b == nil {
+		return fmt.Errorf("%s: no such bridge", br)
+	}
+	if len(pkt) > netdev.MaxFrame {
+		return fmt.Errorf("packet-out of %d bytes is too long", len(pkt))
+	}
+	var key flow.Key
+	port := b.Ports[inPort]
+	key.InPort = ^uint32(0) // not from any datapath port
+	if port != nil && port.HasDP {
+		key.InPort = port.DPPort
+	}
+	flow.Extract(pkt, &key)
+	x := newCtx(cfg, h.input(&key, true))
+	x.packetOut = true
+	x.flow.OFInPort = inPort
+	x.doActions(b, port, acts)
+	x.exit = false
+	if len(x.actset) > 0 {
+		x.runActionSet(b, port)
+	}
+	now := h.dp.Now()
+	x.out.Cache.credit(1, uint64(len(pkt)), now)
+	if x.out.MACChanged {
+		h.Changed()
+	}
+	if len(x.out.Actions) == 0 {
+		return nil
+	}
+	return h.dp.Execute(&netdev.Packet{Data: pkt}, &key, x.out.Actions)
+}
 
 // Run is the revalidator: it expires idle flows, pushes flow statistics to
 // OpenFlow rules and MAC tables, and re-translates flows after changes,
@@ -180,18 +276,23 @@ func (h *Handler) Revalidate() {
 		if u == nil {
 			return true
 		}
+		h.recirc.touch(u.cache.Recirc, now)
 		if st.Packets > u.packets {
 			dp, db := st.Packets-u.packets, st.Bytes-u.bytes
-			for _, r := range u.cache.Rules {
-				r.Credit(dp, db, st.Used)
-			}
+			u.cache.credit(dp, db, st.Used)
 			for _, l := range u.cache.Learn {
 				l.Bridge.MAC.Refresh(l.VLAN, l.MAC, l.Bundle, nowSec)
+			}
+			if len(u.cache.Learns) > 0 && now-u.learned >= relearnEvery {
+				u.learned = now
+				for _, l := range u.cache.Learns {
+					l.OF.FlowMod(l.FlowMod) //nolint:errcheck // it applied once; a failure now is a table the controller changed
+				}
 			}
 			u.packets, u.bytes = st.Packets, st.Bytes
 		}
 		if u.gen != gen {
-			out := Translate(cfg, &Input{Key: f.Key, Now: nowSec})
+			out := Translate(cfg, h.input(&f.Key, false))
 			if !sameActions(out.Actions, f.Actions()) || !maskWithin(&out.Mask, &f.Mask) {
 				dead = append(dead, f)
 				return true
@@ -203,6 +304,7 @@ func (h *Handler) Revalidate() {
 	for _, f := range dead {
 		h.dp.FlowDel(f)
 	}
+	h.recirc.expire(now)
 	for _, br := range cfg.Bridges {
 		before := br.MAC.Generation()
 		br.MAC.Expire(nowSec)
@@ -228,10 +330,21 @@ func sameActions(a, b dpif.Actions) bool {
 	}
 	for i := range a {
 		x, y := &a[i], &b[i]
-		if x.Type != y.Type || x.Port != y.Port || x.VLAN != y.VLAN || string(x.Userdata) != string(y.Userdata) {
+		if x.Type != y.Type || x.Port != y.Port || x.VLAN != y.VLAN || string(x.Userdata) != string(y.Userdata) ||
+			x.MPLS != y.MPLS || x.EthType != y.EthType || x.Meter != y.Meter {
 			return false
 		}
 		if (x.Set == nil) != (y.Set == nil) || (x.Set != nil && *x.Set != *y.Set) {
+			return false
+		}
+		if !sameActions(x.Clone, y.Clone) {
+			return false
+		}
+		if (x.CheckPktLen == nil) != (y.CheckPktLen == nil) {
+			return false
+		}
+		if c, d := x.CheckPktLen, y.CheckPktLen; c != nil &&
+			(c.Size != d.Size || !sameActions(c.Greater, d.Greater) || !sameActions(c.LessEqual, d.LessEqual)) {
 			return false
 		}
 	}

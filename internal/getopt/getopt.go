@@ -18,7 +18,11 @@
 // characters, and the error message quotes the first byte verbatim.
 package getopt
 
-import "os"
+import (
+	"fmt"
+	"io"
+	"os"
+)
 
 // HasArg says whether an option takes an argument.
 type HasArg int
@@ -289,4 +293,26 @@ func (p *Parser) short() (Parsed, bool, error) {
 		}
 	}
 	return r, true, nil
+}
+
+// PrintOptions lists an option table the way OVS tools' hidden
+// "--options" (and ovsdb-tool's "-o") print it for shell completion: one
+// spelling per line, "--name=ARG" or "--name=[ARG]" for options with an
+// argument, and "-c ARG", "-c [ARG]" or "-c " for the short forms.
+func PrintOptions(w io.Writer, opts []Option) {
+	for _, o := range opts {
+		long, short := "", ""
+		switch o.HasArg {
+		case RequiredArgument:
+			long, short = "=ARG", "ARG"
+		case OptionalArgument:
+			long, short = "=[ARG]", "[ARG]"
+		}
+		if o.Name != "" {
+			fmt.Fprintf(w, "--%s%s\n", o.Name, long)
+		}
+		if o.Short != 0 {
+			fmt.Fprintf(w, "-%c %s\n", o.Short, short)
+		}
+	}
 }

@@ -15,6 +15,7 @@ import (
 	"github.com/govs/ovs/engine/dpif"
 	"github.com/govs/ovs/engine/flow"
 	"github.com/govs/ovs/engine/netdev"
+	"github.com/govs/ovs/internal/vclock"
 )
 
 // DefaultFlowLimit is how many megaflows a datapath holds unless told
@@ -60,6 +61,7 @@ type Datapath struct {
 	start time.Time
 
 	handler   atomic.Pointer[handlerRef]
+	meter     atomic.Pointer[dpif.MeterFunc]
 	ports     atomic.Pointer[portTable]
 	nflows    atomic.Int64
 	flowLimit atomic.Int64
@@ -83,6 +85,7 @@ type Datapath struct {
 
 var _ dpif.Datapath = (*Datapath)(nil)
 var _ dpif.PMDStatser = (*Datapath)(nil)
+var _ dpif.Meterer = (*Datapath)(nil)
 
 // New creates the datapath called name (e.g. "ovs-netdev") with local as
 // its port 0, and starts polling it. Packets come from and go back to pool
@@ -94,7 +97,7 @@ func New(name string, pool *netdev.Pool, local netdev.Netdev) *Datapath {
 	dp := &Datapath{
 		name:   name,
 		pool:   pool,
-		start:  time.Now().Add(-time.Second), // Now() is never 0 ("never used")
+		start:  vclock.Now().Add(-time.Second), // Now() is never 0 ("never used")
 		byNo:   map[uint32]*port{},
 		byName: map[string]*port{},
 		flows:  map[*dpif.Flow]*dpFlow{},
@@ -116,8 +119,18 @@ func (dp *Datapath) Name() string { return dp.name }
 // Type implements dpif.Datapath.
 func (dp *Datapath) Type() string { return "netdev" }
 
+// SetMeterFunc implements dpif.Meterer: fn decides for every ActMeter.
+// Without one, meters let every packet through.
+func (dp *Datapath) SetMeterFunc(fn dpif.MeterFunc) {
+	if fn == nil {
+		dp.meter.Store(nil)
+		return
+	}
+	dp.meter.Store(&fn)
+}
+
 // Now implements dpif.Datapath: milliseconds on a monotonic clock.
-func (dp *Datapath) Now() int64 { return int64(time.Since(dp.start) / time.Millisecond) }
+func (dp *Datapath) Now() int64 { return int64(vclock.Since(dp.start) / time.Millisecond) }
 
 // SetFlowLimit changes how many flows upcalls and FlowPut may install.
 func (dp *Datapath) SetFlowLimit(n int) { dp.flowLimit.Store(int64(n)) }

@@ -235,8 +235,13 @@ func (m *pmd) miss(pkt *netdev.Packet, k *flow.Key) {
 func modifies(acts dpif.Actions) bool {
 	for i := range acts {
 		switch acts[i].Type {
-		case dpif.ActPushVLAN, dpif.ActPopVLAN, dpif.ActSet:
+		case dpif.ActPushVLAN, dpif.ActPopVLAN, dpif.ActSet, dpif.ActPushMPLS, dpif.ActPopMPLS:
 			return true
+		case dpif.ActCheckPktLen:
+			// Its actions run on the packet itself when it is last.
+			if c := acts[i].CheckPktLen; c != nil && (modifies(c.Greater) || modifies(c.LessEqual)) {
+				return true
+			}
 		}
 	}
 	return false
@@ -244,8 +249,9 @@ func modifies(acts dpif.Actions) bool {
 
 // execute runs acts on pkt. Outputs are queued and sent by flush; an
 // output followed by a modification queues a copy, so each port gets the
-// packet as it was at its output action.
-func (m *pmd) execute(pkt *netdev.Packet, key *flow.Key, acts dpif.Actions) {
+// packet as it was at its output action. It reports false when an action
+// (a meter) dropped the packet.
+func (m *pmd) execute(pkt *netdev.Packet, key *flow.Key, acts dpif.Actions) bool {
 	modified := false
 	for i := range acts {
 		a := &acts[i]
@@ -258,7 +264,7 @@ func (m *pmd) execute(pkt *netdev.Packet, key *flow.Key, acts dpif.Actions) {
 			m.enqueue(a.Port, out)
 		case dpif.ActPushVLAN:
 			if !pushVLAN(pkt, a.VLAN) {
-				return
+				return false
 			}
 			modified = true
 		case dpif.ActPopVLAN:
@@ -267,6 +273,36 @@ func (m *pmd) execute(pkt *netdev.Packet, key *flow.Key, acts dpif.Actions) {
 		case dpif.ActSet:
 			setFields(pkt, a.Set, &m.scratch)
 			modified = true
+		case dpif.ActPushMPLS:
+			if !pushMPLS(pkt, a.MPLS, a.EthType) {
+				return false
+			}
+			modified = true
+		case dpif.ActPopMPLS:
+			popMPLS(pkt, a.EthType)
+			modified = true
+		case dpif.ActMeter:
+			if fn := m.dp.meter.Load(); fn != nil && !(*fn)(a.Meter, m.dp.Now(), len(pkt.Data)) {
+				return false
+			}
+		case dpif.ActClone:
+			c := m.clone(pkt)
+			k := m.keyOf(c, key, modified)
+			m.execute(c, &k, a.Clone)
+		case dpif.ActCheckPktLen:
+			if a.CheckPktLen == nil {
+				continue
+			}
+			sub := a.CheckPktLen.LessEqual
+			if len(pkt.Data) > int(a.CheckPktLen.Size) {
+				sub = a.CheckPktLen.Greater
+			}
+			if i == len(acts)-1 {
+				return m.execute(pkt, key, sub)
+			}
+			c := m.clone(pkt)
+			k := m.keyOf(c, key, modified)
+			m.execute(c, &k, sub)
 		case dpif.ActUserspace:
 			h := m.dp.upcallHandler()
 			if h == nil {
@@ -274,13 +310,24 @@ func (m *pmd) execute(pkt *netdev.Packet, key *flow.Key, acts dpif.Actions) {
 			}
 			k := key
 			if modified {
-				m.scratch = flow.Key{InPort: key.InPort, Mark: key.Mark, Priority: key.Priority}
-				flow.Extract(pkt.Data, &m.scratch)
+				m.scratch = m.keyOf(pkt, key, true)
 				k = &m.scratch
 			}
 			h.Userspace(pkt, k, a.Userdata)
 		}
 	}
+	return true
+}
+
+// keyOf returns the key of pkt: key itself, or re-extracted when earlier
+// actions modified the packet.
+func (m *pmd) keyOf(pkt *netdev.Packet, key *flow.Key, modified bool) flow.Key {
+	if !modified {
+		return *key
+	}
+	k := flow.Key{InPort: key.InPort, Mark: key.Mark, Priority: key.Priority}
+	flow.Extract(pkt.Data, &k)
+	return k
 }
 
 func (m *pmd) clone(p *netdev.Packet) *netdev.Packet {

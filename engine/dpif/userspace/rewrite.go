@@ -162,6 +162,9 @@ func setFields(p *netdev.Packet, s *dpif.SetField, k *flow.Key) {
 		maskedSet(d[0:6], v.EthDst[:], m.EthDst[:], old[:])
 		maskedSet(d[6:12], v.EthSrc[:], m.EthSrc[:], old[:])
 	}
+	if m.MPLS[0] != 0 {
+		setMPLS(d, v.MPLS[0], m.MPLS[0])
+	}
 	// Anything beyond Ethernet needs the current header offsets.
 	if m.IPv4Src == ([4]byte{}) && m.IPv4Dst == ([4]byte{}) && m.IPv6Src == ([16]byte{}) &&
 		m.IPv6Dst == ([16]byte{}) && m.IPv6Label == 0 && m.NwProto == 0 && m.NwTOS == 0 &&
@@ -341,4 +344,60 @@ func setND(t []byte, v, m *flow.Key, csum []byte, partial bool) {
 		}
 		o = o[n:]
 	}
+}
+
+// ethTypeOffset returns the offset of the Ethernet type field that follows
+// the MAC addresses and any VLAN headers; MPLS headers go right after it.
+func ethTypeOffset(d []byte) int {
+	off := 12
+	for off+6 <= len(d) {
+		t := binary.BigEndian.Uint16(d[off:])
+		if t != flow.EthTypeVLAN && t != flow.EthTypeVLAN8021AD {
+			break
+		}
+		off += 4
+	}
+	return off
+}
+
+func isMPLS(t uint16) bool { return t == flow.EthTypeMPLS || t == flow.EthTypeMPLSMcast }
+
+// pushMPLS inserts label stack entry lse after the L2 headers and makes
+// ethType the frame's type. It fails when the frame is too short or the
+// headroom is used up.
+func pushMPLS(p *netdev.Packet, lse uint32, ethType uint16) bool {
+	off := ethTypeOffset(p.Data)
+	if off+2 > len(p.Data) || p.Push(4) == nil {
+		return false
+	}
+	d := p.Data
+	copy(d[0:off], d[4:4+off])
+	binary.BigEndian.PutUint16(d[off:], ethType)
+	binary.BigEndian.PutUint32(d[off+2:], lse)
+	shiftOffload(p, 4)
+	return true
+}
+
+// popMPLS removes the outermost label stack entry, if the frame has one,
+// and makes ethType the frame's type.
+func popMPLS(p *netdev.Packet, ethType uint16) {
+	d := p.Data
+	off := ethTypeOffset(d)
+	if off+6 > len(d) || !isMPLS(binary.BigEndian.Uint16(d[off:])) {
+		return
+	}
+	copy(d[4:4+off], d[0:off])
+	p.Pull(4)
+	binary.BigEndian.PutUint16(p.Data[off:], ethType)
+	shiftOffload(p, -4)
+}
+
+// setMPLS rewrites the outermost label stack entry under mask.
+func setMPLS(d []byte, v, m uint32) {
+	off := ethTypeOffset(d)
+	if off+6 > len(d) || !isMPLS(binary.BigEndian.Uint16(d[off:])) {
+		return
+	}
+	lse := binary.BigEndian.Uint32(d[off+2:])
+	binary.BigEndian.PutUint32(d[off+2:], lse&^m|v&m)
 }

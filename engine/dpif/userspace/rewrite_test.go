@@ -14,6 +14,8 @@ func FuzzRewrite(f *testing.F) {
 	f.Add(ipv4Frame(flow.IPProtoTCP, [4]byte{1, 2, 3, 4}, [4]byte{5, 6, 7, 8}, 1, 2, []byte("x")), uint8(0))
 	f.Add(ipv4Frame(flow.IPProtoUDP, [4]byte{1, 2, 3, 4}, [4]byte{5, 6, 7, 8}, 1, 2, nil), uint8(1))
 	f.Add([]byte{0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0x86, 0xdd, 0x60}, uint8(2))
+	f.Add([]byte{0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0x88, 0x47, 0, 0, 0x51, 0x40}, uint8(5))
+	f.Add([]byte{0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0x81, 0x00, 0, 1, 0x88, 0x47, 0, 0, 0x51}, uint8(4))
 	all := &dpif.SetField{}
 	w := all.Mask.Words()
 	for i := range w {
@@ -32,7 +34,7 @@ func FuzzRewrite(f *testing.F) {
 		p.SetLen(copy(p.Buffer(), frame))
 		p.Vnet.Flags = op & 1
 		var k flow.Key
-		switch op % 4 {
+		switch op % 6 {
 		case 0, 1:
 			setFields(p, all, &k)
 		case 2:
@@ -40,6 +42,12 @@ func FuzzRewrite(f *testing.F) {
 			setFields(p, all, &k)
 		case 3:
 			popVLAN(p)
+			setFields(p, all, &k)
+		case 4:
+			pushMPLS(p, 5<<12|1<<8|64, flow.EthTypeMPLS)
+			setFields(p, all, &k)
+		case 5:
+			popMPLS(p, flow.EthTypeIP)
 			setFields(p, all, &k)
 		}
 	})

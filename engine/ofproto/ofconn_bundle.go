@@ -1,0 +1,162 @@
+package ofproto
+
+import (
+	"github.com/govs/ovs/proto/openflow"
+)
+
+// A bundle is a set of flow modifications a connection collects and then
+// commits all at once (OpenFlow 1.4 bundles, and the ONF extension for
+// 1.3). Messages are checked when added, so that a commit fails only for
+// what the flow table itself refuses, and the commit is atomic: lookups
+// see either none or all of it.
+type bundle struct {
+	id     uint32
+	flags  openflow.BundleFlags
+	closed bool
+	msgs   []bundleMsg
+}
+
+// bundleMsg is one added message, kept raw for the error reply that names
+// it if the commit fails.
+type bundleMsg struct {
+	raw []byte
+	fm  *openflow.FlowMod
+}
+
+// discardBundles drops every bundle of a connection that went away.
+func (o *Ofproto) discardBundles(oc *ofconn) {
+	oc.mu.Lock()
+	oc.bundles = nil
+	oc.mu.Unlock()
+}
+
+// bundleControl handles open, close, commit and discard.
+func (oc *ofconn) bundleControl(bc *openflow.BundleControl, h openflow.Header) (openflow.ErrorCode, bool) {
+	oc.mu.Lock()
+	if oc.bundles == nil {
+		oc.bundles = make(map[uint32]*bundle)
+	}
+	b := oc.bundles[bc.BundleID]
+	var replyType openflow.BundleCtrlType
+	var code openflow.ErrorCode
+	var commit *bundle
+	switch bc.CtrlType {
+	case openflow.BundleOpenRequest:
+		replyType = openflow.BundleOpenReply
+		if b != nil {
+			code = openflow.OFPBFC_BAD_ID
+			break
+		}
+		oc.bundles[bc.BundleID] = &bundle{id: bc.BundleID, flags: bc.Flags}
+	case openflow.BundleCloseRequest:
+		replyType = openflow.BundleCloseReply
+		switch {
+		case b == nil:
+			code = openflow.OFPBFC_BAD_ID
+		case b.closed:
+			code = openflow.OFPBFC_BUNDLE_CLOSED
+		case b.flags != bc.Flags:
+			code = openflow.OFPBFC_BAD_FLAGS
+		default:
+			b.closed = true
+		}
+	case openflow.BundleCommitRequest:
+		replyType = openflow.BundleCommitReply
+		switch {
+		case b == nil:
+			code = openflow.OFPBFC_BAD_ID
+		case b.flags != bc.Flags:
+			code = openflow.OFPBFC_BAD_FLAGS
+			delete(oc.bundles, bc.BundleID)
+		default:
+			commit = b
+			delete(oc.bundles, bc.BundleID)
+		}
+	case openflow.BundleDiscardRequest:
+		replyType = openflow.BundleDiscardReply
+		if b == nil {
+			code = openflow.OFPBFC_BAD_ID
+		} else {
+			delete(oc.bundles, bc.BundleID)
+		}
+	default:
+		code = openflow.OFPBFC_BAD_TYPE
+	}
+	oc.mu.Unlock()
+	if code != 0 {
+		return code, false
+	}
+	if commit != nil {
+		fms := make([]*openflow.FlowMod, len(commit.msgs))
+		for i, m := range commit.msgs {
+			fms[i] = m.fm
+		}
+		if failed, err := oc.o.FlowModsVersion(fms, openflow.Version(h.Version)); err != nil {
+			// The error for the message that failed, then the commit's.
+			if failed >= 0 && failed < len(commit.msgs) {
+				oc.replyError(errorCodeOf(err, openflow.OFPFMFC_UNKNOWN), commit.msgs[failed].raw)
+			}
+			return openflow.OFPBFC_MSG_FAILED, false
+		}
+	}
+	oc.reply(&openflow.BundleControl{BundleID: bc.BundleID, CtrlType: replyType, Flags: bc.Flags}, h)
+	return 0, true
+}
+
+// bundleAdd checks and queues one message of a bundle, opening the bundle
+// if needed.
+func (oc *ofconn) bundleAdd(ba *openflow.BundleAdd, h openflow.Header) (openflow.ErrorCode, bool) {
+	inner, ih, err := openflow.Decode(ba.Msg)
+	if err != nil {
+		return decodeErrorCode(err), false
+	}
+	if ih.Version != h.Version {
+		return openflow.OFPBFC_BAD_VERSION, false
+	}
+	fm, ok := inner.(*openflow.FlowMod)
+	if !ok {
+		return openflow.OFPBFC_MSG_UNSUP, false
+	}
+	if oc.isSecondary() {
+		return openflow.OFPBRC_IS_SECONDARY, false
+	}
+	oc.mu.Lock()
+	defer oc.mu.Unlock()
+	if oc.bundles == nil {
+		oc.bundles = make(map[uint32]*bundle)
+	}
+	b := oc.bundles[ba.BundleID]
+	switch {
+	case b == nil:
+		b = &bundle{id: ba.BundleID, flags: ba.Flags}
+		oc.bundles[ba.BundleID] = b
+	case b.closed:
+		return openflow.OFPBFC_BUNDLE_CLOSED, false
+	case b.flags != ba.Flags:
+		return openflow.OFPBFC_BAD_FLAGS, false
+	}
+	b.msgs = append(b.msgs, bundleMsg{raw: ba.Msg, fm: fm})
+	return 0, true
+}
+
+// handleMore handles the messages that are not plain requests: bundles,
+// groups, meters.
+func (oc *ofconn) handleMore(m openflow.Message, h openflow.Header, raw []byte) (openflow.ErrorCode, bool) {
+	switch m := m.(type) {
+	case *openflow.BundleControl:
+		return oc.bundleControl(m, h)
+	case *openflow.BundleAdd:
+		return oc.bundleAdd(m, h)
+	case *openflow.GroupMod:
+		if err := oc.o.GroupMod(m); err != nil {
+			return errorCodeOf(err, openflow.OFPGMFC_BAD_TYPE), false
+		}
+	case *openflow.MeterMod:
+		if err := oc.o.MeterMod(m); err != nil {
+			return errorCodeOf(err, openflow.OFPMMFC_BAD_BAND), false
+		}
+	default:
+		return openflow.OFPBRC_BAD_TYPE, false
+	}
+	return 0, true
+}
