@@ -18,6 +18,7 @@ import (
 
 	"github.com/govs/ovs/commands/appctl"
 	"github.com/govs/ovs/commands/ctl"
+	"github.com/govs/ovs/commands/ofctl"
 	"github.com/govs/ovs/commands/ovsdbclient"
 	"github.com/govs/ovs/commands/ovsdbserver"
 	"github.com/govs/ovs/commands/ovsdbtool"
@@ -46,6 +47,7 @@ var tools = []tool{
 	{"ovs-vsctl", "Configure Open vSwitch through its database", vsctl.Main},
 	{"ovs-vswitchd", "The switch: runs the bridges the database describes", vswitchd.Main},
 	{"ovs-appctl", "Query and control running Open vSwitch daemons", appctl.Main},
+	{"ovs-ofctl", "Manage OpenFlow switches: flows, ports, tables, groups, meters", ofctl.Main},
 	{"ovs-ctl", "Start, stop and check the Open vSwitch daemons", ctl.Main},
 }
 

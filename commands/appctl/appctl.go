@@ -95,7 +95,7 @@ func run(args []string, stdout, stderr io.Writer) int {
 			io.WriteString(stdout, usage)
 			return 0
 		case "option":
-			printOptions(stdout, opts)
+			getopt.PrintOptions(stdout, opts)
 			return 0
 		case "version":
 			fmt.Fprintln(stdout, version.Line(program))
@@ -164,33 +164,6 @@ func parseTimeout(s string) (uint64, bool) {
 		return 0, false
 	}
 	return n, true
-}
-
-// printOptions lists the option table the way OVS's --option does, one
-// spelling a line, for shell completion scripts.
-func printOptions(w io.Writer, opts []getopt.Option) {
-	for _, o := range opts {
-		if o.Name != "" {
-			switch o.HasArg {
-			case getopt.RequiredArgument:
-				fmt.Fprintf(w, "--%s=ARG\n", o.Name)
-			case getopt.OptionalArgument:
-				fmt.Fprintf(w, "--%s=[ARG]\n", o.Name)
-			default:
-				fmt.Fprintf(w, "--%s\n", o.Name)
-			}
-		}
-		if o.Short != 0 {
-			switch o.HasArg {
-			case getopt.RequiredArgument:
-				fmt.Fprintf(w, "-%c ARG\n", o.Short)
-			case getopt.OptionalArgument:
-				fmt.Fprintf(w, "-%c [ARG]\n", o.Short)
-			default:
-				fmt.Fprintf(w, "-%c \n", o.Short)
-			}
-		}
-	}
 }
 
 const usage = `ovs-appctl, to query and control a running Open vSwitch daemon

@@ -450,7 +450,7 @@ func TestLeadingInt(t *testing.T) {
 
 func TestOptionTable(t *testing.T) {
 	var b bytes.Buffer
-	printOptions(&b, []getopt.Option{{Name: "a", Short: 'a', HasArg: getopt.OptionalArgument}, {Short: 'b'}, {Name: "c"}})
+	getopt.PrintOptions(&b, []getopt.Option{{Name: "a", Short: 'a', HasArg: getopt.OptionalArgument}, {Short: 'b'}, {Name: "c"}})
 	if b.String() != "--a=[ARG]\n-a [ARG]\n-b \n--c\n" {
 		t.Errorf("%q", b.String())
 	}

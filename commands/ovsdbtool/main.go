@@ -94,7 +94,7 @@ func run(args []string, stdout, stderr io.Writer) int {
 			t.usage()
 			return 0
 		case "option":
-			t.printOptions()
+			getopt.PrintOptions(t.out, options)
 			return 0
 		case "version":
 			fmt.Fprintln(t.out, version.Line(program))
@@ -220,23 +220,6 @@ func (t *tool) listCommands(_ []string) error {
 		fmt.Fprintf(t.out, "  %-23s %s\n", c.name, c.usage)
 	}
 	return nil
-}
-
-// printOptions is the hidden "-o": every option as getopt knows it.
-func (t *tool) printOptions() {
-	for _, o := range options {
-		long, short := "", ""
-		switch o.HasArg {
-		case getopt.RequiredArgument:
-			long, short = "=ARG", "ARG"
-		case getopt.OptionalArgument:
-			long, short = "=[ARG]", "[ARG]"
-		}
-		fmt.Fprintf(t.out, "--%s%s\n", o.Name, long)
-		if o.Short != 0 {
-			fmt.Fprintf(t.out, "-%c %s\n", o.Short, short)
-		}
-	}
 }
 
 // strtoll reads a decimal number as C's strtoll does: leading white space,

@@ -1,0 +1,72 @@
+package ofctl
+
+import (
+	"github.com/govs/ovs/proto/openflow"
+)
+
+// The command table, in OVS's order (list-commands prints it).
+func init() {
+	commands = []command{
+		{"show", "switch", 1, 1, false, show},
+		{"monitor", "switch [misslen] [invalid_ttl] [watch:[...]]", 1, 3, false, monitor},
+		{"snoop", "switch", 1, 1, false, snoop},
+		{"dump-desc", "switch", 1, 1, false, dumpSimple(func([]string) openflow.Message { return &openflow.DescRequest{} })},
+		{"dump-tables", "switch", 1, 1, false, dumpSimple(func([]string) openflow.Message { return &openflow.TableStatsRequest{} })},
+		{"dump-table-desc", "switch", 1, 1, false, dumpTableDesc},
+		{"dump-flows", "switch", 1, 2, false, dumpFlows},
+		{"dump-aggregate", "switch", 1, 2, false, dumpAggregate},
+		{"queue-stats", "switch [port [queue]]", 1, 3, false, queueStats},
+		{"add-flow", "switch flow", 2, 2, true, addFlow},
+		{"add-flows", "switch file", 2, 2, true, addFlows},
+		{"mod-flows", "switch flow", 2, 2, true, modFlows},
+		{"del-flows", "switch [flow]", 1, 2, true, delFlows},
+		{"replace-flows", "switch file", 2, 2, true, replaceFlows},
+		{"diff-flows", "source1 source2", 2, 2, false, diffFlows},
+		{"add-meter", "switch meter", 2, 2, true, addMeter},
+		{"mod-meter", "switch meter", 2, 2, true, modMeter},
+		{"del-meter", "switch meter", 1, 2, true, delMeters},
+		{"del-meters", "switch", 1, 2, true, delMeters},
+		{"dump-meter", "switch meter", 1, 2, false, dumpMeters},
+		{"dump-meters", "switch", 1, 2, false, dumpMeters},
+		{"meter-stats", "switch [meter]", 1, 2, false, meterStats},
+		{"meter-features", "switch", 1, 1, false, meterFeatures},
+		{"packet-out", "switch \"in_port=<port> packet=<hex data> actions=...\"", 2, maxArgs, true, packetOut},
+		{"dump-ports", "switch [port]", 1, 2, false, dumpPorts},
+		{"dump-ports-desc", "switch [port]", 1, 2, false, dumpPortsDesc},
+		{"mod-port", "switch iface act", 3, 3, true, modPort},
+		{"mod-table", "switch mod", 3, 3, true, modTable},
+		{"get-frags", "switch", 1, 1, false, getFrags},
+		{"set-frags", "switch frag_mode", 2, 2, true, setFrags},
+		{"probe", "target", 1, 1, false, probe},
+		{"ping", "target [n]", 1, 2, false, ping},
+		{"benchmark", "target n count", 3, 3, false, benchmark},
+		{"ofp-parse", "file", 1, 1, false, ofpParse},
+		{"add-group", "switch group", 1, 2, true, addGroup},
+		{"add-groups", "switch file", 2, 2, true, addGroups},
+		{"mod-group", "switch group", 1, 2, true, modGroup},
+		{"del-groups", "switch [group]", 1, 2, true, delGroups},
+		{"insert-buckets", "switch [group]", 1, 2, true, insertBuckets},
+		{"remove-buckets", "switch [group]", 1, 2, true, removeBuckets},
+		{"dump-groups", "switch [group]", 1, 2, false, dumpGroups},
+		{"dump-group-stats", "switch [group]", 1, 2, false, dumpGroupStats},
+		{"dump-group-features", "switch", 1, 1, false, dumpGroupFeatures},
+		{"bundle", "switch file", 2, 2, true, bundleCmd},
+		{"help", "", 0, maxArgs, false, help},
+		{"list-commands", "", 0, 0, false, listCommands},
+		{"parse-flow", "", 1, 1, false, parseFlowCmd},
+		{"parse-flows", "", 1, 1, false, parseFlowsCmd},
+		{"parse-group", "", 1, 1, false, parseGroupCmd},
+		{"parse-nx-match", "", 0, 0, false, parseNXMCmd},
+		{"parse-nxm", "", 0, 0, false, parseNXMCmd},
+		{"parse-oxm", "", 1, 1, false, parseOXMCmd},
+		{"parse-actions", "", 1, 1, false, parseWireActions(false)},
+		{"parse-instructions", "", 1, 1, false, parseWireActions(true)},
+		{"print-error", "", 1, 1, false, printError},
+		{"encode-error-reply", "", 2, 2, false, encodeErrorReply},
+		{"ofp-print", "", 1, 2, false, ofpPrint},
+		{"encode-hello", "", 1, 1, false, encodeHello},
+		{"parse-key-value", "", 1, maxArgs, false, parseKeyValue},
+	}
+}
+
+const maxArgs = 1 << 30
