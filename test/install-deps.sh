@@ -5,6 +5,7 @@
 set -e
 need=""
 command -v ovsdb-server >/dev/null 2>&1 || need="$need openvswitch-switch openvswitch-common"
+command -v ovs-testcontroller >/dev/null 2>&1 || need="$need openvswitch-testcontroller"
 command -v ip >/dev/null 2>&1 || need="$need iproute2"
 command -v iperf3 >/dev/null 2>&1 || need="$need iperf3"
 command -v tcpdump >/dev/null 2>&1 || need="$need tcpdump"
