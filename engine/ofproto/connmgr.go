@@ -140,15 +140,39 @@ func (m *mgmt) register(oc *ofconn) {
 	m.mu.Lock()
 	m.conns[oc] = struct{}{}
 	m.mu.Unlock()
+	m.missesChanged()
 }
 
 func (m *mgmt) unregister(oc *ofconn) {
 	m.mu.Lock()
 	delete(m.conns, oc)
 	m.mu.Unlock()
+	m.missesChanged()
 	m.ctl.connectionChanged(m)
 	oc.o.discardBundles(oc)
 }
+
+// missesChanged recomputes whether any connection wants table-miss
+// packet-ins (a controller, or a service connection such as "ovs-ofctl
+// monitor" that set a miss_send_len, speaking OpenFlow 1.0-1.2) and, when
+// that changes, has the datapath's flows revalidated.
+func (m *mgmt) missesChanged() {
+	want := false
+	m.each(func(oc *ofconn) {
+		oc.mu.Lock()
+		if oc.v != 0 && oc.v < openflow.V13 && (oc.primary || oc.cfg.MissSendLen > 0) {
+			want = true
+		}
+		oc.mu.Unlock()
+	})
+	if m.o.missWanted.Swap(want) != want {
+		m.o.changed()
+	}
+}
+
+// WantsMisses reports whether table misses have a controller to go to.
+// Lock-free, for translation.
+func (o *Ofproto) WantsMisses() bool { return o.missWanted.Load() }
 
 // each calls fn for every live connection.
 func (m *mgmt) each(fn func(oc *ofconn)) {
@@ -221,4 +245,13 @@ func (o *Ofproto) PortStatus(reason openflow.PortReason, p openflow.Port) {
 	o.cm().broadcast(openflow.AsyncPortStatus, uint8(reason), func(*ofconn) openflow.Message {
 		return &openflow.PortStatus{Reason: reason, Port: p}
 	})
+}
+
+// ServeConn speaks OpenFlow on an already-open connection until it
+// closes, as a controller connection (primary) or a service one: for
+// callers that own the transport, such as in-process controllers and
+// tests.
+func (o *Ofproto) ServeConn(c net.Conn, primary bool) error {
+	oc := newOfconn(o, c, primary, "")
+	return oc.run(o.allowedVersions())
 }

@@ -66,6 +66,7 @@ func (oc *ofconn) handleMessage(m openflow.Message, h openflow.Header, raw []byt
 		oc.mu.Lock()
 		oc.cfg = m.SwitchConfig
 		oc.mu.Unlock()
+		o.cm().missesChanged()
 		if m.Frags != openflow.FragNormal && m.Frags != openflow.FragDrop {
 			// OVS keeps "normal" and "drop" only; the rest is ignored.
 			oc.mu.Lock()

@@ -80,6 +80,11 @@ type Ofproto struct {
 	idMu sync.Mutex // guards id and mgmt
 	id   Identity
 	mgmt *mgmt
+
+	// missWanted says that some connection would take a packet-in for a
+	// table miss; without one, translation drops misses in the datapath
+	// instead of slow-pathing them.
+	missWanted atomic.Bool
 }
 
 // New returns a switch whose table 0 holds the default rule

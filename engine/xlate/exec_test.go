@@ -3,6 +3,8 @@ package xlate
 import (
 	"bytes"
 	"encoding/binary"
+	"io"
+	"net"
 	"sync"
 	"testing"
 	"time"
@@ -150,6 +152,20 @@ func TestTableMiss(t *testing.T) {
 	k := flow.Key{InPort: cfg.Bridge("br0").Ports[1].DPPort, EthType: 0x0800}
 	if out := Translate(cfg, h.input(&k, false)); len(out.Actions) != 0 {
 		t.Fatalf("miss without controller: %v", out.Actions)
+	}
+	// An OpenFlow 1.0 controller connects: misses now have somewhere
+	// to go.
+	ctl, sw := net.Pipe()
+	t.Cleanup(func() { ctl.Close() })
+	go cfg.Bridge("br0").OF.ServeConn(sw, true)
+	hello, _ := openflow.EncodeHello(openflow.BitmapOf(openflow.V10), 1)
+	go ctl.Write(hello)
+	go io.Copy(io.Discard, ctl)
+	for i := 0; !cfg.Bridge("br0").OF.WantsMisses(); i++ {
+		if i == 200 {
+			t.Fatal("the controller connection never came up")
+		}
+		time.Sleep(10 * time.Millisecond)
 	}
 	sink := newSink(h)
 	devs[0].Inject(ipv4Frame(64))

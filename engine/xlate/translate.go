@@ -172,11 +172,11 @@ func (x *ctx) table(br *Bridge, inPort *Port, id uint8, miss bool) {
 	}
 	x.out.Cache.Tables = append(x.out.Cache.Tables, TableUse{br.OF, id, rule != nil})
 	if x.trace != nil { // trace hook
-		x.traceTable(id, rule, miss && x.in.Controllers)
+		x.traceTable(id, rule, miss && x.in.Controllers && br.OF.WantsMisses())
 	}
 	if rule == nil {
 		x.rule = nil
-		if miss && x.in.Controllers {
+		if miss && x.in.Controllers && br.OF.WantsMisses() {
 			x.controller(br, ReasonImplicitMiss, 0xffff, 0, nil)
 		}
 		return
