@@ -97,7 +97,7 @@ run() {
 	t0=$(now)
 	OVS_RUNDIR=$dir "$ofctl" add-flows br0 "$TMP/flows.txt"
 	t1=$(now)
-	n=$(OVS_RUNDIR=$dir "$ofctl" dump-flows br0 | grep -c 'actions=' || true)
+	n=$(OVS_RUNDIR=$dir "$ofctl" dump-flows br0 2>/dev/null | grep -c "actions=" || true)
 	t2=$(now)
 	mem=$(rss "$dir")
 	# OpenFlow 1.3: with flows in several tables, ovs-ofctl finds no

@@ -146,6 +146,23 @@ var slotTable = sync.OnceValues(func() (map[openflow.FieldID]fieldSlot, []openfl
 	return s, order
 })
 
+// orderedSlot is one slot with its field, in the registry's order: the
+// walk OpenFlowMatch makes for every flow a dump reports, without a map
+// lookup per field.
+type orderedSlot struct {
+	id   openflow.FieldID
+	slot fieldSlot
+}
+
+var orderedSlots = sync.OnceValue(func() []orderedSlot {
+	slots, order := slotTable()
+	out := make([]orderedSlot, len(order))
+	for i, id := range order {
+		out[i] = orderedSlot{id, slots[id]}
+	}
+	return out
+})
+
 // FlowMatch converts an OpenFlow match to a classifier value and mask
 // (the value already masked).
 func FlowMatch(m *openflow.Match) (value, mask flow.Flow, err error) {
@@ -180,23 +197,30 @@ func FlowMatch(m *openflow.Match) (value, mask flow.Flow, err error) {
 // match, in the registry's field order.
 func OpenFlowMatch(value, mask *flow.Flow) *openflow.Match {
 	m := &openflow.Match{}
-	slots, order := slotTable()
-	for _, id := range order {
-		s := slots[id]
+	// One buffer for every field, as in FlowMatch: slices passed to the
+	// slot functions escape, and one escape per flow is cheaper than one
+	// per field of every flow a dump reports.
+	buf := make([]byte, 32)
+	for _, os := range orderedSlots() {
+		id, s := os.id, os.slot
 		n := openflow.StorageBytes(id)
-		var e openflow.Entry
-		e.Field = id
-		s.get(mask, e.Mask[:n])
+		mk := buf[16 : 16+n]
+		s.get(mask, mk)
 		zero := true
-		for _, b := range e.Mask[:n] {
+		for _, b := range mk {
 			if b != 0 {
 				zero = false
+				break
 			}
 		}
 		if zero {
 			continue
 		}
-		s.get(value, e.Value[:n])
+		v := buf[:n]
+		s.get(value, v)
+		e := openflow.Entry{Field: id}
+		copy(e.Mask[:], mk)
+		copy(e.Value[:], v)
 		m.SetEntry(e)
 	}
 	return m

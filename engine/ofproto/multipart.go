@@ -45,6 +45,15 @@ func (oc *ofconn) multipart(req multipartRequest, h openflow.Header) (openflow.E
 			break
 		}
 		fr := &openflow.FlowStatsReply{NXM: r.NXM}
+		if r.TableID == openflow.TableAll {
+			// Room for every rule up front: a dump of 100,000 flows
+			// would otherwise copy the list over and over as it grows.
+			n := 0
+			for t := 0; t < numTablesAnnounced; t++ {
+				n += o.Count(uint8(t))
+			}
+			fr.Flows = make([]openflow.FlowDump, 0, n)
+		}
 		err := o.Flows(filter, func(rule *Rule) bool {
 			// NXST_FLOW and OpenFlow 1.5's statistics carry the idle
 			// and hard ages.
