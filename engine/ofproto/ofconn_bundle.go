@@ -21,6 +21,7 @@ type bundle struct {
 type bundleMsg struct {
 	raw []byte
 	fm  *openflow.FlowMod
+	gm  *openflow.GroupMod
 }
 
 // discardBundles drops every bundle of a connection that went away.
@@ -87,15 +88,9 @@ func (oc *ofconn) bundleControl(bc *openflow.BundleControl, h openflow.Header) (
 		return code, false
 	}
 	if commit != nil {
-		fms := make([]*openflow.FlowMod, len(commit.msgs))
-		for i, m := range commit.msgs {
-			fms[i] = m.fm
-		}
-		if failed, err := oc.o.FlowModsVersion(fms, openflow.Version(h.Version)); err != nil {
+		if failed, err := oc.o.commitBundle(commit, openflow.Version(h.Version)); err != nil {
 			// The error for the message that failed, then the commit's.
-			if failed >= 0 && failed < len(commit.msgs) {
-				oc.replyError(errorCodeOf(err, openflow.OFPFMFC_UNKNOWN), commit.msgs[failed].raw)
-			}
+			oc.replyError(errorCodeOf(err, openflow.OFPFMFC_UNKNOWN), commit.msgs[failed].raw)
 			return openflow.OFPBFC_MSG_FAILED, false
 		}
 	}
@@ -113,8 +108,13 @@ func (oc *ofconn) bundleAdd(ba *openflow.BundleAdd, h openflow.Header) (openflow
 	if ih.Version != h.Version {
 		return openflow.OFPBFC_BAD_VERSION, false
 	}
-	fm, ok := inner.(*openflow.FlowMod)
-	if !ok {
+	msg := bundleMsg{raw: ba.Msg}
+	switch m := inner.(type) {
+	case *openflow.FlowMod:
+		msg.fm = m
+	case *openflow.GroupMod:
+		msg.gm = m
+	default:
 		return openflow.OFPBFC_MSG_UNSUP, false
 	}
 	if oc.isSecondary() {
@@ -135,7 +135,7 @@ func (oc *ofconn) bundleAdd(ba *openflow.BundleAdd, h openflow.Header) (openflow
 	case b.flags != ba.Flags:
 		return openflow.OFPBFC_BAD_FLAGS, false
 	}
-	b.msgs = append(b.msgs, bundleMsg{raw: ba.Msg, fm: fm})
+	b.msgs = append(b.msgs, msg)
 	return 0, true
 }
 
@@ -159,4 +159,62 @@ func (oc *ofconn) handleMore(m openflow.Message, h openflow.Header, raw []byte) 
 		return openflow.OFPBRC_BAD_TYPE, false
 	}
 	return 0, true
+}
+
+// commitBundle applies a bundle's flow and group modifications. The flow
+// table changes are atomic; group changes are checked first against the
+// groups as they are (and as the bundle's earlier group messages leave
+// them), so that a bundle whose group add or modify would fail changes
+// nothing. Group additions and modifications go in before the flows that
+// may use them, deletions after. failed indexes the message that failed.
+func (o *Ofproto) commitBundle(b *bundle, v openflow.Version) (failed int, err error) {
+	exists := map[uint32]bool{}
+	has := func(id uint32) bool {
+		if e, ok := exists[id]; ok {
+			return e
+		}
+		return o.Group(id) != nil
+	}
+	var fms []*openflow.FlowMod
+	var fmIndex []int
+	for i, m := range b.msgs {
+		if m.fm != nil {
+			fms = append(fms, m.fm)
+			fmIndex = append(fmIndex, i)
+			continue
+		}
+		switch gm := m.gm; gm.Command {
+		case openflow.GroupAdd:
+			if has(gm.GroupID) {
+				return i, openflow.OFPGMFC_GROUP_EXISTS
+			}
+			exists[gm.GroupID] = true
+		case openflow.GroupModify, openflow.GroupInsertBucket, openflow.GroupRemoveBucket:
+			if !has(gm.GroupID) {
+				return i, openflow.OFPGMFC_UNKNOWN_GROUP
+			}
+		case openflow.GroupAddOrMod:
+			exists[gm.GroupID] = true
+		case openflow.GroupDelete:
+			exists[gm.GroupID] = false
+		}
+	}
+	for i, m := range b.msgs {
+		if m.gm != nil && m.gm.Command != openflow.GroupDelete {
+			if err := o.GroupMod(m.gm); err != nil {
+				return i, err
+			}
+		}
+	}
+	if n, err := o.FlowModsVersion(fms, v); err != nil {
+		return fmIndex[n], err
+	}
+	for i, m := range b.msgs {
+		if m.gm != nil && m.gm.Command == openflow.GroupDelete {
+			if err := o.GroupMod(m.gm); err != nil {
+				return i, err
+			}
+		}
+	}
+	return -1, nil
 }
