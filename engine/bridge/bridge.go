@@ -882,7 +882,13 @@ func (s *Switch) publish() {
 				if ifc == nil || ifc.OFPort == 0 {
 					continue
 				}
-				xp := &xlate.Port{Bridge: xb, Name: ifc.Name, OFPort: ifc.OFPort, DPPort: ifc.dpPort, HasDP: ifc.hasDP, Bundle: b}
+				xp := &xlate.Port{Bridge: xb, Name: ifc.Name, OFPort: ifc.OFPort, DPPort: ifc.dpPort, HasDP: ifc.hasDP, Bundle: b,
+					// Port-mod's config bits (ovs-ofctl mod-port).
+					NoFlood:    ifc.ofConfig&openflow.PortConfigNoFlood != 0,
+					NoForward:  ifc.ofConfig&openflow.PortConfigNoFwd != 0,
+					NoReceive:  ifc.ofConfig&openflow.PortConfigNoRecv != 0,
+					AdminDown:  ifc.ofConfig&openflow.PortConfigDown != 0,
+					NoPacketIn: ifc.ofConfig&openflow.PortConfigNoPacketIn != 0}
 				xb.Ports[ifc.OFPort] = xp
 				b.Ports = append(b.Ports, xp)
 				byName[ifc.Name] = xp

@@ -137,8 +137,8 @@ type Port struct {
 	Bundle *Bundle
 
 	// OpenFlow port config and state.
-	NoFlood, NoForward, NoReceive, AdminDown bool
-	LinkDown                                 bool
+	NoFlood, NoForward, NoReceive, AdminDown, NoPacketIn bool
+	LinkDown                                             bool
 }
 
 // Bundle is a Port row: the unit NORMAL switches between, with its VLAN

@@ -171,12 +171,14 @@ func (x *ctx) table(br *Bridge, inPort *Port, id uint8, miss bool) {
 		rule = x.conjunction(br, id)
 	}
 	x.out.Cache.Tables = append(x.out.Cache.Tables, TableUse{br.OF, id, rule != nil})
+	// A port with NO_PACKET_IN sends no table misses to controllers.
+	missToController := miss && x.in.Controllers && br.OF.WantsMisses() && (inPort == nil || !inPort.NoPacketIn)
 	if x.trace != nil { // trace hook
-		x.traceTable(id, rule, miss && x.in.Controllers && br.OF.WantsMisses())
+		x.traceTable(id, rule, missToController)
 	}
 	if rule == nil {
 		x.rule = nil
-		if miss && x.in.Controllers && br.OF.WantsMisses() {
+		if missToController {
 			x.controller(br, ReasonImplicitMiss, 0xffff, 0, nil)
 		}
 		return
