@@ -134,11 +134,16 @@ func TestSessionReconnects(t *testing.T) {
 		}
 		time.Sleep(10 * time.Millisecond)
 	}
+	// The socket file exists a moment before the server listens on it,
+	// so a refused connection may still be the restart in progress.
 	ok := false
-	for i := 0; i < 3 && !ok; i++ {
+	for i := 0; i < 50 && !ok; i++ {
 		out.Reset()
 		errb.Reset()
 		ok = s.Run([]string{"list-br"}, &out, &errb) == 0
+		if !ok {
+			time.Sleep(50 * time.Millisecond)
+		}
 	}
 	if !ok || out.String() != "br0\n" {
 		t.Fatalf("after restart: %q %q", out.String(), errb.String())
