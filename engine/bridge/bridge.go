@@ -442,7 +442,7 @@ func (s *Switch) addBridge(name string, row *idl.Row) (*Bridge, error) {
 	if err := br.of.ListenMgmt(mgmt); err != nil {
 		log.Err("%s: failed to listen on %s: %v", name, mgmt, err)
 	}
-	br.of.SetIdentity(ofproto.Identity{Ports: br.ofPorts})
+	br.of.SetIdentity(br.identity())
 	return br, nil
 }
 

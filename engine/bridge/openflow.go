@@ -51,15 +51,20 @@ func (br *Bridge) publishPorts() {
 	}
 	slices.SortFunc(ps, func(a, b ofPortEntry) int { return int(a.port.PortNo) - int(b.port.PortNo) })
 	old := br.ofportList.Swap(&ps)
-	br.of.SetIdentity(ofproto.Identity{
+	br.of.SetIdentity(br.identity())
+	if old != nil {
+		br.portStatusDiff(*old, ps)
+	}
+}
+
+// identity is what the bridge's OpenFlow side asks of the rest of it.
+func (br *Bridge) identity() ofproto.Identity {
+	return ofproto.Identity{
 		DatapathID: br.dpid,
 		Ports:      br.ofPorts,
 		PortStats:  br.portStats,
 		PacketOut:  br.packetOut,
 		PortMod:    br.portMod,
-	})
-	if old != nil {
-		br.portStatusDiff(*old, ps)
 	}
 }
 
@@ -174,16 +179,7 @@ func (s *Switch) packetIn(pi *xlate.PacketIn) {
 	if of == nil {
 		return
 	}
-	of.SendPacketIn(&ofproto.PacketIn{
-		Packet:   pi.Packet,
-		Flow:     pi.Flow,
-		TableID:  pi.TableID,
-		Cookie:   pi.Cookie,
-		Reason:   pi.Reason,
-		MaxLen:   pi.MaxLen,
-		ConnID:   pi.ControllerID,
-		Userdata: pi.Userdata,
-	})
+	of.SendPacketIn(&pi.PacketIn)
 }
 
 // publishOpenFlow records the bridges' OpenFlow switches for packetIn.

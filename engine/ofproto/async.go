@@ -11,15 +11,20 @@ import (
 // parameters of the action (or table miss) that sent it.
 type PacketIn struct {
 	Packet []byte
-	// Flow holds the pipeline metadata at the time of the packet-in: the
-	// OpenFlow in_port, registers, metadata, pkt_mark.
-	Flow     flow.Flow
-	TableID  uint8
-	Cookie   uint64
-	Reason   uint8  // openflow.ReasonNoMatch, ReasonAction, ...
-	MaxLen   uint16 // bytes of the packet to send; 0xffff: all
-	ConnID   uint16 // controller(id=N): only connections with this id (0: all)
-	Userdata []byte
+	// Flow holds the packet's fields and the pipeline metadata at the
+	// time of the packet-in: the OpenFlow in_port, registers, metadata,
+	// pkt_mark.
+	Flow    flow.Flow
+	TableID uint8
+	Cookie  uint64
+	// Reason is openflow.ReasonNoMatch, ReasonAction, ..., or
+	// ReasonExplicitMiss / ReasonImplicitMiss.
+	Reason uint8
+	MaxLen uint16 // bytes of the packet to send; 0xffff: all
+	// ControllerID is controller(id=N)'s id: only connections with this
+	// id get the packet (0: all).
+	ControllerID uint16
+	Userdata     []byte
 }
 
 // maxLenAll ("no buffer") asks for the whole packet.
@@ -64,7 +69,7 @@ func (o *Ofproto) SendPacketIn(pi *PacketIn) {
 				return
 			}
 		}
-		if pi.ConnID != 0 && pi.ConnID != oc.connID() {
+		if pi.ControllerID != 0 && pi.ControllerID != oc.connID() {
 			return
 		}
 		if !oc.wants(openflow.AsyncPacketIn, reason) {

@@ -149,7 +149,10 @@ func (m *mgmt) unregister(oc *ofconn) {
 	m.mu.Unlock()
 	m.missesChanged()
 	m.ctl.connectionChanged(m)
-	oc.o.discardBundles(oc)
+	// A connection's open bundles die with it.
+	oc.mu.Lock()
+	oc.bundles = nil
+	oc.mu.Unlock()
 }
 
 // missesChanged recomputes whether any connection wants table-miss
@@ -211,29 +214,19 @@ func (o *Ofproto) Close() {
 }
 
 // broadcast sends an asynchronous message to every connection that wants
-// it, encoding it once per version in use.
+// it, built for that connection (formats differ: NXM flow-removed, for
+// one). These messages are rare, so each is simply encoded per connection.
 func (m *mgmt) broadcast(kind openflow.AsyncKind, reason uint8, msg func(oc *ofconn) openflow.Message) {
-	var cache [openflow.V15 + 1][]byte
 	m.each(func(oc *ofconn) {
 		if !oc.wants(kind, reason) {
 			return
 		}
 		mm := msg(oc)
-		if mm == nil {
-			return
-		}
 		v := oc.version()
-		b := cache[v]
-		if b == nil || kind == openflow.AsyncPacketIn || kind == openflow.AsyncFlowRemoved {
-			// Packet-ins and flow-removed depend on per-connection
-			// formats: encode each.
-			var err error
-			b, err = openflow.Encode(mm, uint8(v), 0)
-			if err != nil {
-				logConn.Dbg("%s: cannot encode %v for %s: %v", m.o.Name, mm.Type(), v, err)
-				return
-			}
-			cache[v] = b
+		b, err := openflow.Encode(mm, uint8(v), 0)
+		if err != nil {
+			logConn.Dbg("%s: cannot encode %v for %s: %v", m.o.Name, mm.Type(), v, err)
+			return
 		}
 		oc.sendAsync(b)
 	})

@@ -57,14 +57,14 @@ type controllers struct {
 // controller is one Controller target: an active connection kept up with
 // backoff, or a passive listener.
 type controller struct {
-	cfg    ControllerConfig
-	stop   chan struct{}
-	wg     sync.WaitGroup
-	ln     *listener
-	mu     sync.Mutex
-	fsm    *stream.Reconnect
-	conn   *ofconn
-	passiv bool
+	cfg     ControllerConfig
+	stop    chan struct{}
+	wg      sync.WaitGroup
+	ln      *listener
+	mu      sync.Mutex
+	fsm     *stream.Reconnect
+	conn    *ofconn
+	passive bool
 }
 
 // SetProtocols restricts the OpenFlow versions the bridge speaks (the
@@ -175,6 +175,9 @@ func (o *Ofproto) hasDefaultFlow() bool {
 
 // start begins connecting (or listening) for the controller.
 func (ctl *controller) start(m *mgmt) {
+	// ControllerStatus may already be reading this controller.
+	ctl.mu.Lock()
+	defer ctl.mu.Unlock()
 	now := time.Now()
 	ctl.fsm = stream.NewReconnect(ctl.cfg.Target, now)
 	if ctl.cfg.MaxBackoff > 0 {
@@ -182,7 +185,7 @@ func (ctl *controller) start(m *mgmt) {
 	}
 	ctl.fsm.SetProbeInterval(ctl.cfg.ProbeInterval)
 	if stream.IsPassive(ctl.cfg.Target) {
-		ctl.passiv = true
+		ctl.passive = true
 		ln, err := stream.Listen(ctl.cfg.Target)
 		if err != nil {
 			logConn.Err("%s: %s: listen failed: %v", m.o.Name, ctl.cfg.Target, err)
@@ -417,7 +420,7 @@ func (o *Ofproto) ControllerStatus() []ControllerStatus {
 		}
 		conn := ctl.conn
 		ctl.mu.Unlock()
-		if ctl.passiv {
+		if ctl.passive {
 			m.each(func(oc *ofconn) {
 				if oc.target == ctl.cfg.Target {
 					st.Connected = true

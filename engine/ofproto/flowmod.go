@@ -57,19 +57,7 @@ func defaultVersion(fm *openflow.FlowMod) openflow.Version {
 // FlowModVersion applies fm, received in OpenFlow version v. Either all of
 // its changes become visible at once, or (on error) none.
 func (o *Ofproto) FlowModVersion(fm *openflow.FlowMod, v openflow.Version) error {
-	var ch change
-	o.mu.Lock()
-	err := o.flowMod(fm, v, o.Now(), &ch)
-	if err != nil {
-		o.abort()
-		o.mu.Unlock()
-		return err
-	}
-	o.commit()
-	hook := o.onRemoved
-	o.mu.Unlock()
-	o.report(hook, ch.removed, ch.changed)
-	return nil
+	return o.transact(func(now int64, ch *change) error { return o.flowMod(fm, v, now, ch) })
 }
 
 // FlowMods applies a batch of flow-mods atomically: lookups see either
@@ -86,21 +74,17 @@ func (o *Ofproto) FlowModsVersion(fms []*openflow.FlowMod, v openflow.Version) (
 }
 
 func (o *Ofproto) flowMods(fms []*openflow.FlowMod, version func(*openflow.FlowMod) openflow.Version) (int, error) {
-	var ch change
-	o.mu.Lock()
-	now := o.Now()
-	for i, fm := range fms {
-		if err := o.flowMod(fm, version(fm), now, &ch); err != nil {
-			o.abort()
-			o.mu.Unlock()
-			return i, err
+	failed := -1
+	err := o.transact(func(now int64, ch *change) error {
+		for i, fm := range fms {
+			if err := o.flowMod(fm, version(fm), now, ch); err != nil {
+				failed = i
+				return err
+			}
 		}
-	}
-	o.commit()
-	hook := o.onRemoved
-	o.mu.Unlock()
-	o.report(hook, ch.removed, ch.changed)
-	return -1, nil
+		return nil
+	})
+	return failed, err
 }
 
 // change collects what a transaction did, for the reports after commit.
@@ -323,33 +307,20 @@ func (o *Ofproto) selectRules(table uint8, s *selector, rules []*Rule) []*Rule {
 	return rules
 }
 
-// outputsToPort reports whether acts output to port, looking into nested
-// action lists (write_actions, clone) as OVS does.
-func outputsToPort(acts []openflow.Action, port uint32) bool {
+// anyAction reports whether fn holds for some action of acts, looking into
+// nested action lists (write_actions, clone) as OVS does.
+func anyAction(acts []openflow.Action, fn func(openflow.Action) bool) bool {
 	for _, a := range acts {
+		if fn(a) {
+			return true
+		}
 		switch a := a.(type) {
-		case openflow.Output:
-			if a.Port == port {
-				return true
-			}
-		case *openflow.Output:
-			if a.Port == port {
-				return true
-			}
-		case *openflow.Enqueue:
-			if a.Port == port {
-				return true
-			}
-		case *openflow.Controller:
-			if port == openflow.PortController {
-				return true
-			}
 		case *openflow.WriteActions:
-			if outputsToPort(a.Actions, port) {
+			if anyAction(a.Actions, fn) {
 				return true
 			}
 		case *openflow.Clone:
-			if outputsToPort(a.Actions, port) {
+			if anyAction(a.Actions, fn) {
 				return true
 			}
 		}
@@ -357,25 +328,28 @@ func outputsToPort(acts []openflow.Action, port uint32) bool {
 	return false
 }
 
+// outputsToPort reports whether acts output to port (out_port filters):
+// enqueue counts, and the controller action is output to CONTROLLER.
+func outputsToPort(acts []openflow.Action, port uint32) bool {
+	return anyAction(acts, func(a openflow.Action) bool {
+		switch a := a.(type) {
+		case *openflow.Output:
+			return a.Port == port
+		case *openflow.Enqueue:
+			return a.Port == port
+		case *openflow.Controller:
+			return port == openflow.PortController
+		}
+		return false
+	})
+}
+
 // outputsToGroup reports whether acts send to group id.
 func outputsToGroup(acts []openflow.Action, id uint32) bool {
-	for _, a := range acts {
-		switch a := a.(type) {
-		case *openflow.Group:
-			if a.ID == id {
-				return true
-			}
-		case *openflow.WriteActions:
-			if outputsToGroup(a.Actions, id) {
-				return true
-			}
-		case *openflow.Clone:
-			if outputsToGroup(a.Actions, id) {
-				return true
-			}
-		}
-	}
-	return false
+	return anyAction(acts, func(a openflow.Action) bool {
+		g, ok := a.(*openflow.Group)
+		return ok && g.ID == id
+	})
 }
 
 // FlowFilter selects the flows of a flow-statistics or aggregate request:

@@ -112,11 +112,11 @@ func (c *actionCheck) check(acts []openflow.Action) error {
 		case *openflow.OutputReg:
 			err = c.field(a.Src.Field)
 		case *openflow.Group:
-			if !c.groupsChain && c.o.groups.get(a.ID) == nil {
+			if !c.groupsChain && c.o.groups.current()[a.ID] == nil {
 				err = openflow.OFPBAC_BAD_OUT_GROUP
 			}
 		case *openflow.Meter:
-			if c.o.meters.get(a.ID) == nil {
+			if c.o.meters.current()[a.ID] == nil {
 				err = openflow.OFPMMFC_INVALID_METER
 			}
 		case *openflow.GotoTable:

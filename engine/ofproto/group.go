@@ -73,28 +73,11 @@ func (g *Group) Desc() openflow.GroupDesc {
 	return openflow.GroupDesc{Type: g.Type, GroupID: g.ID, Buckets: g.Buckets, Props: g.Props}
 }
 
-// groupTable is a copy-on-write map: group changes are rare, lookups are
-// per packet translation.
-type groupTable struct {
-	m atomic.Pointer[map[uint32]*Group]
-}
-
-func (t *groupTable) init() { t.m.Store(&map[uint32]*Group{}) }
-
-func (t *groupTable) get(id uint32) *Group { return (*t.m.Load())[id] }
-
 // Group returns group id, or nil. Safe for concurrent use with writers.
 func (o *Ofproto) Group(id uint32) *Group { return o.groups.get(id) }
 
 // Groups calls fn for each group in id order until fn returns false.
-func (o *Ofproto) Groups(fn func(g *Group) bool) {
-	m := *o.groups.m.Load()
-	for _, id := range slices.Sorted(maps.Keys(m)) {
-		if !fn(m[id]) {
-			return
-		}
-	}
-}
+func (o *Ofproto) Groups(fn func(g *Group) bool) { o.groups.each(fn) }
 
 // GroupRefCount returns how many flows send to group id (group-stats'
 // ref_count).
@@ -112,23 +95,11 @@ func (o *Ofproto) GroupRefCount(id uint32) uint32 {
 // GroupMod applies a group table modification. Errors are
 // openflow.ErrorCode values.
 func (o *Ofproto) GroupMod(gm *openflow.GroupMod) error {
-	var ch change
-	o.mu.Lock()
-	err := o.groupMod(gm, &ch)
-	if err != nil {
-		o.abort()
-		o.mu.Unlock()
-		return err
-	}
-	o.commit()
-	hook := o.onRemoved
-	o.mu.Unlock()
-	o.report(hook, ch.removed, ch.changed)
-	return nil
+	return o.transact(func(_ int64, ch *change) error { return o.groupMod(gm, ch) })
 }
 
 func (o *Ofproto) groupMod(gm *openflow.GroupMod, ch *change) error {
-	cur := *o.groups.m.Load()
+	cur := o.groups.current()
 	old := cur[gm.GroupID]
 	switch gm.Command {
 	case openflow.GroupAdd, openflow.GroupModify, openflow.GroupAddOrMod:
@@ -152,7 +123,7 @@ func (o *Ofproto) groupMod(gm *openflow.GroupMod, ch *change) error {
 			g.Created, g.stats = old.Created, old.stats
 		}
 		g.buckets = make([]bucketCounters, len(g.Buckets))
-		o.publishGroup(cur, g)
+		o.groups.put(g.ID, g)
 		ch.changed = true
 	case openflow.GroupDelete:
 		if gm.GroupID == openflow.GroupIDAll {
@@ -161,7 +132,7 @@ func (o *Ofproto) groupMod(gm *openflow.GroupMod, ch *change) error {
 					return sendsToGroupIn(acts, cur)
 				})
 			}
-			o.groups.m.Store(&map[uint32]*Group{})
+			o.groups.remove(slices.Collect(maps.Keys(cur))...)
 			ch.changed = ch.changed || len(cur) > 0
 			return nil
 		}
@@ -171,9 +142,7 @@ func (o *Ofproto) groupMod(gm *openflow.GroupMod, ch *change) error {
 		o.deleteFlowsWhere(openflow.RemovedGroupDelete, ch, func(acts []openflow.Action) bool {
 			return outputsToGroup(acts, gm.GroupID)
 		})
-		m := maps.Clone(cur)
-		delete(m, gm.GroupID)
-		o.groups.m.Store(&m)
+		o.groups.remove(gm.GroupID)
 		ch.changed = true
 	case openflow.GroupInsertBucket, openflow.GroupRemoveBucket:
 		if old == nil {
@@ -197,18 +166,12 @@ func (o *Ofproto) groupMod(gm *openflow.GroupMod, ch *change) error {
 				}
 			}
 		}
-		o.publishGroup(cur, g)
+		o.groups.put(g.ID, g)
 		ch.changed = true
 	default:
 		return openflow.OFPGMFC_BAD_COMMAND
 	}
 	return nil
-}
-
-func (o *Ofproto) publishGroup(cur map[uint32]*Group, g *Group) {
-	m := maps.Clone(cur)
-	m[g.ID] = g
-	o.groups.m.Store(&m)
 }
 
 // deleteFlowsWhere stages the removal of every visible flow whose actions
@@ -237,23 +200,10 @@ func (o *Ofproto) deleteFlowsWhere(reason openflow.FlowRemovedReason, ch *change
 
 // sendsToGroupIn reports whether acts send to any group of set.
 func sendsToGroupIn(acts []openflow.Action, set map[uint32]*Group) bool {
-	for _, a := range acts {
-		switch a := a.(type) {
-		case *openflow.Group:
-			if set[a.ID] != nil {
-				return true
-			}
-		case *openflow.WriteActions:
-			if sendsToGroupIn(a.Actions, set) {
-				return true
-			}
-		case *openflow.Clone:
-			if sendsToGroupIn(a.Actions, set) {
-				return true
-			}
-		}
-	}
-	return false
+	return anyAction(acts, func(a openflow.Action) bool {
+		g, ok := a.(*openflow.Group)
+		return ok && set[g.ID] != nil
+	})
 }
 
 // checkGroup checks a group's type and buckets.

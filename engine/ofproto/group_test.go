@@ -122,3 +122,29 @@ func TestGroupMod(t *testing.T) {
 		t.Fatal("delete all")
 	}
 }
+
+// A bundle's group and flow changes commit together: when a later message
+// fails, the group an earlier one added is not there either.
+func TestBundleGroupsAndFlowsAtomic(t *testing.T) {
+	o := New("br0", nil)
+	gm, err := openflow.ParseGroupMod("group_id=7,type=all,bucket=output:1", openflow.GroupAdd, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	uses := parseFM(t, openflow.FlowAdd, "priority=5,ip,actions=group:7")
+	bad := parseFM(t, openflow.FlowAdd, "priority=6,ip,actions=group:8")
+	b := &bundle{msgs: []bundleMsg{{gm: gm}, {fm: uses}, {fm: bad}}}
+	if failed, err := o.commitBundle(b, openflow.V14); err != openflow.OFPBAC_BAD_OUT_GROUP || failed != 2 {
+		t.Fatalf("commit: failed %d, %v", failed, err)
+	}
+	if o.Group(7) != nil || o.Count(0) != 1 {
+		t.Fatalf("a failed bundle left group 7 = %v and %d flows", o.Group(7), o.Count(0))
+	}
+	b.msgs = b.msgs[:2]
+	if failed, err := o.commitBundle(b, openflow.V14); err != nil {
+		t.Fatalf("commit: message %d: %v", failed, err)
+	}
+	if o.Group(7) == nil || o.Count(0) != 2 {
+		t.Fatalf("after commit: group 7 = %v, %d flows", o.Group(7), o.Count(0))
+	}
+}

@@ -63,16 +63,15 @@ func (oc *ofconn) handleMessage(m openflow.Message, h openflow.Header, raw []byt
 		oc.mu.Unlock()
 		oc.reply(&openflow.GetConfigReply{SwitchConfig: cfg}, h)
 	case *openflow.SetConfig:
+		cfg := m.SwitchConfig
+		if cfg.Frags != openflow.FragNormal && cfg.Frags != openflow.FragDrop {
+			// OVS keeps "normal" and "drop" only; the rest is ignored.
+			cfg.Frags = openflow.FragNormal
+		}
 		oc.mu.Lock()
-		oc.cfg = m.SwitchConfig
+		oc.cfg = cfg
 		oc.mu.Unlock()
 		o.cm().missesChanged()
-		if m.Frags != openflow.FragNormal && m.Frags != openflow.FragDrop {
-			// OVS keeps "normal" and "drop" only; the rest is ignored.
-			oc.mu.Lock()
-			oc.cfg.Frags = openflow.FragNormal
-			oc.mu.Unlock()
-		}
 	case *openflow.BarrierRequest:
 		oc.reply(&openflow.BarrierReply{}, h)
 	case *openflow.FlowMod:

@@ -126,26 +126,11 @@ func (m *Meter) Config() openflow.MeterConfig {
 	return openflow.MeterConfig{Flags: m.Flags, MeterID: m.ID, Bands: m.Bands}
 }
 
-type meterTable struct {
-	m atomic.Pointer[map[uint32]*Meter]
-}
-
-func (t *meterTable) init() { t.m.Store(&map[uint32]*Meter{}) }
-
-func (t *meterTable) get(id uint32) *Meter { return (*t.m.Load())[id] }
-
 // Meter returns meter id, or nil. Safe for concurrent use with writers.
 func (o *Ofproto) Meter(id uint32) *Meter { return o.meters.get(id) }
 
 // Meters calls fn for each meter in id order until fn returns false.
-func (o *Ofproto) Meters(fn func(m *Meter) bool) {
-	m := *o.meters.m.Load()
-	for _, id := range slices.Sorted(maps.Keys(m)) {
-		if !fn(m[id]) {
-			return
-		}
-	}
-}
+func (o *Ofproto) Meters(fn func(m *Meter) bool) { o.meters.each(fn) }
 
 // validMeterID reports whether id can name a meter: 1 to OFPM_MAX, or one
 // of the special slowpath and controller meters.
@@ -156,23 +141,11 @@ func validMeterID(id uint32) bool {
 // MeterMod applies a meter table modification. Errors are
 // openflow.ErrorCode values.
 func (o *Ofproto) MeterMod(mm *openflow.MeterMod) error {
-	var ch change
-	o.mu.Lock()
-	err := o.meterMod(mm, &ch)
-	if err != nil {
-		o.abort()
-		o.mu.Unlock()
-		return err
-	}
-	o.commit()
-	hook := o.onRemoved
-	o.mu.Unlock()
-	o.report(hook, ch.removed, ch.changed)
-	return nil
+	return o.transact(func(now int64, ch *change) error { return o.meterMod(mm, now, ch) })
 }
 
-func (o *Ofproto) meterMod(mm *openflow.MeterMod, ch *change) error {
-	cur := *o.meters.m.Load()
+func (o *Ofproto) meterMod(mm *openflow.MeterMod, now int64, ch *change) error {
+	cur := o.meters.current()
 	old := cur[mm.MeterID]
 	switch mm.Command {
 	case openflow.MeterAdd, openflow.MeterModify:
@@ -188,14 +161,11 @@ func (o *Ofproto) meterMod(mm *openflow.MeterMod, ch *change) error {
 		if err := checkMeter(mm); err != nil {
 			return err
 		}
-		now := o.Now()
 		nm := newMeter(mm.MeterID, mm.Flags, mm.Bands, now)
 		if old != nil {
 			nm.Created = old.Created
 		}
-		m := maps.Clone(cur)
-		m[mm.MeterID] = nm
-		o.meters.m.Store(&m)
+		o.meters.put(mm.MeterID, nm)
 		ch.changed = true
 	case openflow.MeterDelete:
 		var ids []uint32
@@ -208,19 +178,19 @@ func (o *Ofproto) meterMod(mm *openflow.MeterMod, ch *change) error {
 		if len(ids) == 0 {
 			return nil
 		}
-		m := maps.Clone(cur)
+		gone := make(map[uint32]bool, len(ids))
 		for _, id := range ids {
-			delete(m, id)
+			gone[id] = true
 		}
 		o.deleteFlowsWhere(openflow.RemovedMeterDelete, ch, func(acts []openflow.Action) bool {
 			for _, a := range acts {
-				if mt, ok := a.(*openflow.Meter); ok && cur[mt.ID] != nil && m[mt.ID] == nil {
+				if mt, ok := a.(*openflow.Meter); ok && gone[mt.ID] {
 					return true
 				}
 			}
 			return false
 		})
-		o.meters.m.Store(&m)
+		o.meters.remove(ids...)
 		ch.changed = true
 	default:
 		return openflow.OFPMMFC_BAD_COMMAND

@@ -4,7 +4,7 @@ import (
 	"github.com/govs/ovs/proto/openflow"
 )
 
-// A bundle is a set of flow modifications a connection collects and then
+// A bundle is a set of flow and group modifications a connection collects and then
 // commits all at once (OpenFlow 1.4 bundles, and the ONF extension for
 // 1.3). Messages are checked when added, so that a commit fails only for
 // what the flow table itself refuses, and the commit is atomic: lookups
@@ -22,13 +22,6 @@ type bundleMsg struct {
 	raw []byte
 	fm  *openflow.FlowMod
 	gm  *openflow.GroupMod
-}
-
-// discardBundles drops every bundle of a connection that went away.
-func (o *Ofproto) discardBundles(oc *ofconn) {
-	oc.mu.Lock()
-	oc.bundles = nil
-	oc.mu.Unlock()
 }
 
 // bundleControl handles open, close, commit and discard.
@@ -161,60 +154,24 @@ func (oc *ofconn) handleMore(m openflow.Message, h openflow.Header, raw []byte) 
 	return 0, true
 }
 
-// commitBundle applies a bundle's flow and group modifications. The flow
-// table changes are atomic; group changes are checked first against the
-// groups as they are (and as the bundle's earlier group messages leave
-// them), so that a bundle whose group add or modify would fail changes
-// nothing. Group additions and modifications go in before the flows that
-// may use them, deletions after. failed indexes the message that failed.
+// commitBundle applies a bundle's flow and group modifications in order,
+// as one transaction: lookups see all of them or, if one fails, none.
+// failed indexes the message that failed.
 func (o *Ofproto) commitBundle(b *bundle, v openflow.Version) (failed int, err error) {
-	exists := map[uint32]bool{}
-	has := func(id uint32) bool {
-		if e, ok := exists[id]; ok {
-			return e
-		}
-		return o.Group(id) != nil
-	}
-	var fms []*openflow.FlowMod
-	var fmIndex []int
-	for i, m := range b.msgs {
-		if m.fm != nil {
-			fms = append(fms, m.fm)
-			fmIndex = append(fmIndex, i)
-			continue
-		}
-		switch gm := m.gm; gm.Command {
-		case openflow.GroupAdd:
-			if has(gm.GroupID) {
-				return i, openflow.OFPGMFC_GROUP_EXISTS
+	err = o.transact(func(now int64, ch *change) error {
+		for i, m := range b.msgs {
+			var err error
+			if m.fm != nil {
+				err = o.flowMod(m.fm, v, now, ch)
+			} else {
+				err = o.groupMod(m.gm, ch)
 			}
-			exists[gm.GroupID] = true
-		case openflow.GroupModify, openflow.GroupInsertBucket, openflow.GroupRemoveBucket:
-			if !has(gm.GroupID) {
-				return i, openflow.OFPGMFC_UNKNOWN_GROUP
-			}
-		case openflow.GroupAddOrMod:
-			exists[gm.GroupID] = true
-		case openflow.GroupDelete:
-			exists[gm.GroupID] = false
-		}
-	}
-	for i, m := range b.msgs {
-		if m.gm != nil && m.gm.Command != openflow.GroupDelete {
-			if err := o.GroupMod(m.gm); err != nil {
-				return i, err
+			if err != nil {
+				failed = i
+				return err
 			}
 		}
-	}
-	if n, err := o.FlowModsVersion(fms, v); err != nil {
-		return fmIndex[n], err
-	}
-	for i, m := range b.msgs {
-		if m.gm != nil && m.gm.Command == openflow.GroupDelete {
-			if err := o.GroupMod(m.gm); err != nil {
-				return i, err
-			}
-		}
-	}
-	return -1, nil
+		return nil
+	})
+	return failed, err
 }

@@ -16,7 +16,17 @@
 // visible in one version: a lookup sees all of it or none of it, and a batch
 // that fails is aborted unseen. For the same reason a modification never
 // edits a published rule: it stages a replacement with the same match and
-// priority, as OVS does.
+// priority, as OVS does. Group and meter changes are staged in the same
+// transaction (idTable), so a bundle's groups and flows appear together.
+//
+// # Connections
+//
+// The connection manager (connmgr.go, ofconn.go, controller.go) speaks
+// OpenFlow for the bridge: the management socket, the Controller targets
+// with reconnection and probes, roles, asynchronous messages (packet-ins,
+// flow-removed, port-status) and fail-open. Each connection handles its
+// requests in order on one goroutine, so barriers need no bookkeeping, and
+// writes go through a bounded queue that never blocks the datapath.
 //
 // # Time
 //
@@ -74,8 +84,8 @@ type Ofproto struct {
 
 	tableCfg map[uint8]*TableConfig // writer-only
 
-	groups groupTable
-	meters meterTable
+	groups idTable[Group]
+	meters idTable[Meter]
 
 	idMu sync.Mutex // guards id and mgmt
 	id   Identity
@@ -304,6 +314,10 @@ func (o *Ofproto) stageRemove(r *Rule) bool {
 
 // commit publishes the staged changes. Caller holds o.mu.
 func (o *Ofproto) commit() {
+	// Groups and meters first: a flow made visible may use them, and a
+	// flow removed with a deleted group goes in the same step.
+	o.groups.commit()
+	o.meters.commit()
 	o.clk.Commit()
 	for _, r := range o.unstaged {
 		delete(o.expirable, r)
@@ -320,10 +334,32 @@ func (o *Ofproto) commit() {
 
 // abort drops the staged changes. Caller holds o.mu.
 func (o *Ofproto) abort() {
+	o.groups.abort()
+	o.meters.abort()
 	o.clk.Abort()
 	clear(o.staged)
 	clear(o.unstaged)
 	o.staged, o.unstaged = o.staged[:0], o.unstaged[:0]
+}
+
+// transact runs fn with the switch locked and its changes staged. If fn
+// fails, none of them becomes visible; otherwise they are published at
+// once, and the removed flows reported after the lock is released (the
+// hook may call back into the switch). now is the switch's clock at the
+// start, one time for everything fn does.
+func (o *Ofproto) transact(fn func(now int64, ch *change) error) error {
+	var ch change
+	o.mu.Lock()
+	if err := fn(o.Now(), &ch); err != nil {
+		o.abort()
+		o.mu.Unlock()
+		return err
+	}
+	o.commit()
+	hook := o.onRemoved
+	o.mu.Unlock()
+	o.report(hook, ch.removed, ch.changed)
+	return nil
 }
 
 func (o *Ofproto) changed() {

@@ -11,18 +11,11 @@ import (
 
 // PacketIn is a packet on its way to the controllers of Bridge: what the
 // controller action (or a table miss, or an invalid TTL) asked for. The
-// connection manager decides which controllers get it, and buffers,
-// truncates to MaxLen and rate-limits.
+// bridge's connection manager (ofproto.SendPacketIn) decides which
+// controllers get it, truncates to MaxLen and rate-limits.
 type PacketIn struct {
-	Bridge       string
-	Packet       []byte
-	Flow         flow.Flow // the packet's fields and the pipeline's metadata (registers, metadata, in_port)
-	TableID      uint8
-	Cookie       uint64
-	Reason       uint8 // openflow.Reason*, or ReasonExplicitMiss / ReasonImplicitMiss
-	MaxLen       uint16
-	ControllerID uint16
-	Userdata     []byte
+	Bridge string
+	ofproto.PacketIn
 }
 
 // Table-miss reasons beyond OpenFlow's (see ofproto.ReasonExplicitMiss):
@@ -170,13 +163,13 @@ func packetIn(r *Recirc, pkt []byte, key *flow.Key, userdata []byte) (*PacketIn,
 	if !ok || c.DontSend {
 		return nil, false
 	}
-	pi := &PacketIn{
+	pi := &PacketIn{PacketIn: ofproto.PacketIn{
 		Packet:       append([]byte(nil), pkt...),
 		Cookie:       c.RuleCookie,
 		Reason:       c.Reason,
 		MaxLen:       c.MaxLen,
 		ControllerID: c.ControllerID,
-	}
+	}}
 	pi.Flow.Key = *key
 	if r != nil {
 		if k, ok := r.thaw(c.RecircID); ok {
