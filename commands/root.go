@@ -14,7 +14,6 @@ import (
 	"strings"
 
 	"github.com/spf13/cobra"
-	"golang.org/x/sys/unix"
 
 	"github.com/govs/ovs/commands/appctl"
 	"github.com/govs/ovs/commands/ctl"
@@ -25,6 +24,7 @@ import (
 	"github.com/govs/ovs/commands/shell"
 	"github.com/govs/ovs/commands/vsctl"
 	"github.com/govs/ovs/commands/vswitchd"
+	"github.com/govs/ovs/internal/tty"
 	"github.com/govs/ovs/internal/version"
 )
 
@@ -81,7 +81,7 @@ func Main(argv []string) int {
 		fmt.Println(strings.Join(toolNames(), "\n"))
 		return 0
 	}
-	if len(args) == 0 && isTerminal(os.Stdin) && isTerminal(os.Stdout) {
+	if len(args) == 0 && tty.IsTerminal(os.Stdin) && tty.IsTerminal(os.Stdout) {
 		return runShell(nil)
 	}
 	if len(args) > 0 && args[0] == "shell" {
@@ -170,9 +170,4 @@ func runShell(args []string) int {
 		list[i] = shell.Tool{Name: t.name, Main: t.main}
 	}
 	return shell.Main(append([]string{"ovs shell"}, args...), list)
-}
-
-func isTerminal(f *os.File) bool {
-	_, err := unix.IoctlGetTermios(int(f.Fd()), unix.TCGETS)
-	return err == nil
 }

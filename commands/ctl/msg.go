@@ -4,7 +4,7 @@ import (
 	"io"
 	"os"
 
-	"golang.org/x/sys/unix"
+	"github.com/govs/ovs/internal/tty"
 )
 
 // reporter prints progress lines in Debian's LSB style, which is what the
@@ -25,8 +25,7 @@ func fancyOutput(f *os.File) bool {
 	if term := os.Getenv("TERM"); term == "" || term == "dumb" {
 		return false
 	}
-	_, err := unix.IoctlGetTermios(int(f.Fd()), unix.TCGETS)
-	return err == nil
+	return tty.IsTerminal(f)
 }
 
 func (r *reporter) success(text string) {

@@ -14,10 +14,9 @@ import (
 	"syscall"
 	"time"
 
-	"golang.org/x/sys/unix"
-
 	"github.com/govs/ovs/commands/vsctl"
 	"github.com/govs/ovs/internal/getopt"
+	"github.com/govs/ovs/internal/tty"
 	"github.com/govs/ovs/internal/version"
 	"github.com/govs/ovs/internal/vlog"
 )
@@ -50,7 +49,7 @@ func Main(args []string, tools []Tool) int {
 	if done {
 		return status
 	}
-	if isTerminal(os.Stdin) && isTerminal(os.Stdout) {
+	if tty.IsTerminal(os.Stdin) && tty.IsTerminal(os.Stdout) {
 		return interactive(tools, opts)
 	}
 	return Run(os.Stdin, os.Stdout, os.Stderr, tools, opts)
@@ -460,9 +459,4 @@ func (g *gate) shut() {
 	g.mu.Lock()
 	g.closed = true
 	g.mu.Unlock()
-}
-
-func isTerminal(f *os.File) bool {
-	_, err := unix.IoctlGetTermios(int(f.Fd()), unix.TCGETS)
-	return err == nil
 }
