@@ -9,6 +9,7 @@ import (
 
 	"github.com/govs/ovs/db/database"
 	"github.com/govs/ovs/db/ovsdb"
+	"github.com/govs/ovs/proto/jsonrpc"
 	"github.com/govs/ovs/proto/ovsjson"
 )
 
@@ -43,6 +44,9 @@ type dbState struct {
 	shapes map[string]*shape
 	// waiters are the sessions with transactions waiting on this database.
 	waiters map[*session]struct{}
+	// held are the connections with monitor updates queued by publish
+	// that wait for release.
+	held []*jsonrpc.Conn
 
 	// seq counts commits; a waiting transaction is retried when it moves.
 	seq     atomic.Uint64
@@ -285,10 +289,16 @@ func undoRecord(c *database.Commit) ovsjson.Value {
 	return ovsjson.NewObject(members...)
 }
 
-// publish records a commit in the history and sends its updates. It runs
-// with d.wmu held, so commits are published in commit order; the
-// committing session's own monitors are therefore updated before it sends
-// its reply.
+// publish records a commit in the history and queues its updates. It runs
+// with d.wmu held, so commits are published in commit order. The updates
+// are held back (jsonrpc.Conn.SendNotifyHeld) until release: the
+// committing session's reply carries its own monitors' updates out ahead
+// of it, in one write, and only then are the other clients written to.
+// The committing client, whose next request waits for that reply, thus
+// gets it first, and the server writes the other clients' updates while
+// the request is on its way, instead of idling for the round trip after
+// them; it is also what OVS does, answering the committer before it
+// flushes the other sessions' monitors.
 func (d *dbState) publish(c *database.Commit) {
 	d.mu.Lock()
 	defer d.mu.Unlock()
@@ -326,12 +336,49 @@ func (d *dbState) publish(c *database.Commit) {
 				composed = true
 			}
 			if raw.Kind == ovsjson.Raw {
-				m.s.sendUpdate(m, raw, txn)
+				m.s.sendUpdateHeld(m, raw, txn)
+				d.held = append(d.held, m.s.conn)
 			}
 		}
 	}
 	for s := range d.waiters {
 		s.wake()
+	}
+}
+
+// release sends the monitor updates publish held back. Whoever runs a
+// transaction calls it once the reply is out (or at once if there is no
+// one to reply to).
+func (d *dbState) release() { d.releaseHeld(d.takeHeld()) }
+
+// takeHeld takes the connections publish held updates on, for
+// releaseHeld; nil if there are none.
+func (d *dbState) takeHeld() []*jsonrpc.Conn {
+	d.mu.Lock()
+	held := d.held
+	if len(held) == 0 {
+		d.mu.Unlock()
+		return nil
+	}
+	d.held = nil
+	d.mu.Unlock()
+	return held
+}
+
+func (d *dbState) releaseHeld(held []*jsonrpc.Conn) {
+	if len(held) == 0 {
+		return
+	}
+	for i, c := range held {
+		c.Release()
+		held[i] = nil
+	}
+	if cap(held) <= 1024 {
+		d.mu.Lock()
+		if d.held == nil {
+			d.held = held[:0]
+		}
+		d.mu.Unlock()
 	}
 }
 

@@ -34,6 +34,19 @@
 //     every client of that shape gets the same bytes, wrapped with its own
 //     monitor id. A monitor therefore costs nothing per commit beyond a
 //     memcpy unless its client falls behind.
+//   - A commit's updates are written to the monitoring clients by the
+//     committing goroutine itself, with non-blocking writes
+//     (jsonrpc.Conn.SendNotifyHeld, then Release), not by each
+//     connection's writer goroutine: waking 50 writers per commit cost 50
+//     goroutine handoffs and the kernel context switches that come with
+//     them, for writes that almost always complete at once. The updates
+//     are held back until the committing client has its reply (sent at
+//     once, after its own monitors' updates, in one write), since that
+//     client's next transaction waits for it, as it does in OVS. A client
+//     whose socket is full falls back to its writer goroutine, and the
+//     rule below applies as before. Other replies still go through the
+//     writer goroutine, which batches them for clients with many
+//     requests in flight.
 //   - A slow client never stalls anyone. Sends are queued (jsonrpc.Conn
 //     never blocks the sender); when a client's queue passes a threshold
 //     the server stops reading its requests and stops sending it updates,

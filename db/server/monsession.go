@@ -237,6 +237,20 @@ func (ss *session) sendUpdate(m *monitor, raw ovsjson.Value, txn ovsdb.UUID) {
 	}
 }
 
+// sendUpdateHeld is sendUpdate with the notification held back until
+// the connection's Release (see dbState.publish).
+func (ss *session) sendUpdateHeld(m *monitor, raw ovsjson.Value, txn ovsdb.UUID) {
+	var err error
+	if m.version == updateV3 {
+		err = ss.conn.SendNotifyHeld(m.version.method(), m.id, ovsjson.NewString(txn.String()), raw)
+	} else {
+		err = ss.conn.SendNotifyHeld(m.version.method(), m.id, raw)
+	}
+	if err != nil {
+		ss.sendFailed(err)
+	}
+}
+
 // flushMonitors sends the changes held back for every monitor of the
 // session.
 func (ss *session) flushMonitors() {

@@ -228,6 +228,7 @@ func (s *Server) Transact(dbName string, ops []ovsjson.Value) (ovsjson.Value, er
 		return ovsjson.Value{}, fmt.Errorf("%s: unknown database", dbName)
 	}
 	res, until := d.transact(ops, database.TxnOptions{})
+	d.release()
 	if res.Kind == ovsjson.Null && !until.IsZero() {
 		return ovsjson.Value{}, errors.New("\"wait\" not satisfied")
 	}
@@ -323,6 +324,7 @@ func (s *Server) deleteServerRow(d *dbState) {
 // serverTransact changes _Server, which clients cannot.
 func (s *Server) serverTransact(ops ...ovsjson.Value) ovsjson.Value {
 	res, _ := s.serverDB.transact(ops, database.TxnOptions{})
+	s.serverDB.release()
 	return res
 }
 

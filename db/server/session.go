@@ -484,6 +484,13 @@ func (ss *session) reply(id, result ovsjson.Value) {
 	ss.send(jsonrpc.NewReply(result, id))
 }
 
+// replyNow is reply with jsonrpc.Conn.SendNow (see attempt).
+func (ss *session) replyNow(id, result ovsjson.Value) {
+	if err := ss.conn.SendNow(jsonrpc.NewReply(result, id)); err != nil {
+		ss.sendFailed(err)
+	}
+}
+
 func (ss *session) replyError(id ovsjson.Value, err error) {
 	var v ovsjson.Value
 	if e, ok := err.(*ovsdb.Error); ok {
@@ -638,7 +645,16 @@ func (ss *session) attempt(t *trigger, now time.Time) bool {
 	}
 	// The client's monitors must show the commit before the reply does.
 	ss.flushMonitorsOf(t.d)
-	ss.reply(t.id, res)
+	if held := t.d.takeHeld(); held != nil {
+		// The commit has updates for monitors, held back so that
+		// the reply, which the client may be waiting for to send
+		// its next transaction, goes first, together with the
+		// client's own updates (queued ahead of it), in one write.
+		ss.replyNow(t.id, res)
+		t.d.releaseHeld(held)
+	} else {
+		ss.reply(t.id, res)
+	}
 	return true
 }
 

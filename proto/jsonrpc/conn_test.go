@@ -389,3 +389,136 @@ func TestConnSendNotify(t *testing.T) {
 		t.Fatalf("send after close: %v", err)
 	}
 }
+
+// Sending to a socket with room writes in place: no allocation, nothing
+// left queued.
+func TestConnDirectWriteNoAlloc(t *testing.T) {
+	a, _ := pipe(t)
+	if !a.direct {
+		t.Fatal("a socketpair connection does not write directly")
+	}
+	id := ovsjson.NewString("m")
+	raw := ovsjson.NewRaw(`{"T":{"u":{"modify":{"x":1}}}}`)
+	// The peer does not read: 101 small messages fit in its buffer.
+	allocs := testing.AllocsPerRun(100, func() {
+		if err := a.SendNotifyHeld("update2", id, raw); err != nil {
+			t.Fatal(err)
+		}
+		a.Release()
+	})
+	if allocs != 0 {
+		t.Errorf("%.1f allocations per notification", allocs)
+	}
+	if n := a.Backlog(); n != 0 {
+		t.Errorf("backlog %d after sends to a socket with room", n)
+	}
+}
+
+// Messages keep their order when the socket fills up and the writer
+// goroutine takes over, and when it hands back to direct writes.
+func TestConnOrderThroughFullSocket(t *testing.T) {
+	a, b := pipe(t)
+	big := strings.Repeat("y", 32<<10)
+	const n = 200
+	for i := range n {
+		s := ""
+		if i%3 == 0 {
+			s = big // 64 of these fill any socket buffer
+		}
+		if err := a.SendNotifyHeld("x", ovsjson.NewInt(int64(i)), ovsjson.NewString(s)); err != nil {
+			t.Fatal(err)
+		}
+		if i%2 == 0 {
+			a.Release()
+		}
+	}
+	if a.Backlog() == 0 {
+		t.Fatal("no backlog with a peer that does not read")
+	}
+	for i := range 2 * n {
+		if i == n {
+			// Caught up: later sends are direct again.
+			ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
+			err := a.Flush(ctx)
+			cancel()
+			if err != nil {
+				t.Fatal(err)
+			}
+			if !a.direct {
+				t.Error("no direct writes after the writer caught up")
+			}
+			for j := n; j < 2*n; j++ {
+				if j%2 == 0 {
+					a.SendNow(NewNotify("x", ovsjson.NewArray(ovsjson.NewInt(int64(j)), ovsjson.NewString(""))))
+				} else {
+					a.SendNotify("x", ovsjson.NewInt(int64(j)), ovsjson.NewString(""))
+				}
+			}
+		}
+		m, err := b.Recv()
+		if err != nil {
+			t.Fatalf("message %d: %v", i, err)
+		}
+		if got := m.Params.A[0].I; got != int64(i) {
+			t.Fatalf("message %d arrived as number %d", i, got)
+		}
+	}
+}
+
+// A held notification waits for Release, or goes out ahead of the next
+// message sent without holding; Release and SendNow write in place.
+func TestConnHeld(t *testing.T) {
+	a, b := pipe(t)
+	a.SendNotifyHeld("held", ovsjson.NewInt(1))
+	if a.Backlog() == 0 {
+		t.Fatal("held notification not queued")
+	}
+	a.Release()
+	if n := a.Backlog(); n != 0 {
+		t.Fatalf("backlog %d after Release", n)
+	}
+	a.SendNotifyHeld("held", ovsjson.NewInt(2))
+	a.SendNow(NewReply(ovsjson.NewInt(3), ovsjson.NewInt(7)))
+	if n := a.Backlog(); n != 0 {
+		t.Fatalf("backlog %d after SendNow behind a held notification", n)
+	}
+	a.Release() // nothing left to release
+	a.Send(NewReply(ovsjson.NewInt(4), ovsjson.NewInt(8)))
+	for want := int64(1); want <= 4; want++ {
+		m, err := b.Recv()
+		if err != nil {
+			t.Fatal(err)
+		}
+		v := m.Result
+		if m.Type == Notify {
+			v = m.Params.A[0]
+		}
+		if v.I != want {
+			t.Fatalf("got %s, want message %d", m.AppendJSON(nil), want)
+		}
+	}
+}
+
+// Connections that are not sockets (net.Pipe here, TLS in practice) go
+// through the writer goroutine, held notifications included.
+func TestConnNotSocket(t *testing.T) {
+	x, y := net.Pipe()
+	a, b := NewConn(x, "a"), NewConn(y, "b")
+	defer a.Close()
+	defer b.Close()
+	if a.direct {
+		t.Fatal("net.Pipe connection writes directly")
+	}
+	a.SendNotifyHeld("held", ovsjson.NewInt(1))
+	a.Release()
+	a.SendNotify("x", ovsjson.NewInt(2))
+	for want := int64(1); want <= 2; want++ {
+		m, err := b.Recv()
+		if err != nil {
+			t.Fatal(err)
+		}
+		if m.Params.A[0].I != want {
+			t.Fatalf("got %s, want message %d", m.AppendJSON(nil), want)
+		}
+	}
+}

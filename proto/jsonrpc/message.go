@@ -14,7 +14,11 @@
 // Writes never block the sender on a slow peer: Conn.Send encodes the
 // message into a queue that a per-connection writer goroutine drains, and
 // Conn.Backlog reports the queued bytes so a server can stop feeding (or
-// drop) a client that does not keep up, as ovsdb-server does.
+// drop) a client that does not keep up, as ovsdb-server does. SendNow and
+// Release (after SendNotifyHeld) write in place instead when the
+// socket has room and nothing is queued, with a non-blocking write; what
+// does not fit goes to the writer, and later messages queue behind it, so
+// order is kept either way.
 package jsonrpc
 
 import (
