@@ -15,9 +15,11 @@ import (
 	"github.com/govs/ovs/db/idl"
 )
 
-// Two processes adding ports to one bridge at once: one of them commits
-// against a stale replica, gets "try again" from its Verify of the
-// bridge's ports, recomputes and lands too.
+// Two processes adding ports to one bridge at once. One adds plain ports,
+// which a direct run commits in one blind transaction; the other asks for
+// --may-exist, which takes the ordinary way: it may commit against a
+// replica made stale by the first, get "try again", recompute and land
+// too.
 func TestConcurrentAddPort(t *testing.T) {
 	needOVS(t, "ovsdb-server", "ovsdb-tool")
 	s := startServer(t)
@@ -31,7 +33,11 @@ func TestConcurrentAddPort(t *testing.T) {
 		go func() {
 			defer wg.Done()
 			for i := 0; i < perProc; i++ {
-				if r := runVsctl(t, s, true, "--no-wait", "add-port", "br0", fmt.Sprintf("p%d-%d", p, i)); r.status != 0 {
+				args := []string{"--no-wait", "add-port", "br0", fmt.Sprintf("p%d-%d", p, i)}
+				if p == 1 {
+					args = append([]string{"--no-wait", "--may-exist"}, args[1:]...)
+				}
+				if r := runVsctl(t, s, true, args...); r.status != 0 {
 					t.Errorf("add-port: %+v", r)
 				}
 			}
@@ -238,3 +244,63 @@ func FuzzColumnKeyValue(f *testing.F) {
 }
 
 var _ = exec.LookPath
+
+// A direct run commits plain add-port lists, short (a "wait" per name) and
+// long (the bridges selected first), and gives up, having written nothing,
+// whenever the ordinary run would fail or do something else.
+func TestDirectAddPorts(t *testing.T) {
+	needOVS(t, "ovsdb-server", "ovsdb-tool")
+	s := startServer(t)
+	if r := runVsctl(t, s, true, "--no-wait", "add-br", "br0", "--", "add-br", "br1", "--", "add-br", "fb", "br0", "10"); r.status != 0 {
+		t.Fatalf("add-br: %+v", r)
+	}
+	direct := func(line string) bool {
+		st := &settings{db: "unix:" + s.sock, ctx: context.Background(), stderr: io.Discard,
+			commands: parseCommands(strings.Fields(line), newOptionSet()), cmdLine: line}
+		return directAddPorts(st)
+	}
+	long := func(extra string) string {
+		var b strings.Builder
+		for i := range maxDirectPorts + 5 {
+			fmt.Fprintf(&b, "add-port br1 l%s%d -- ", extra, i)
+		}
+		return b.String()
+	}
+	ports := func() string {
+		return runVsctl(t, s, true, "--no-wait", "list-ports", "br0").stdout +
+			runVsctl(t, s, true, "--no-wait", "list-ports", "br1").stdout +
+			runVsctl(t, s, true, "--no-wait", "list-ports", "fb").stdout
+	}
+	for _, c := range []struct {
+		line string
+		want bool
+	}{
+		{"add-port br0 p1", true},
+		{"add-port br0 p2 -- add-port br1 p3", true},
+		{long("a") + "add-port br0 p4", true},
+		{"add-port br0 p1", false},                    // port exists
+		{"add-port br1 p5 -- add-port br0 p5", false}, // twice in the list
+		{"add-port br0 br1", false},                   // a bridge's name
+		{"add-port br0 fb", false},                    // a fake bridge's name
+		{"add-port fb p6", false},                     // a fake bridge gets a tagged port
+		{"add-port nobr p7", false},                   // no such bridge
+		{long("b") + "add-port br0 br1", false},
+		{long("c") + "add-port br0 p1", false},
+		{long("d") + "add-port fb p8", false},
+		{"add-port br0 p9 -- list-br", false}, // not only add-port
+		{"add-port br0 p10 tag=5", false},     // settings
+	} {
+		before := ports()
+		if got := direct(c.line); got != c.want {
+			t.Errorf("%.60s: direct %v, want %v", c.line, got, c.want)
+		}
+		if after := ports(); !c.want && after != before {
+			t.Errorf("%.60s: failed direct run changed the ports:\n%s\nto\n%s", c.line, before, after)
+		} else if c.want && after == before {
+			t.Errorf("%.60s: direct run added nothing", c.line)
+		}
+	}
+	if r := runVsctl(t, s, false, "--no-wait", "list-ports", "br1"); !strings.Contains(r.stdout, "la"+fmt.Sprint(maxDirectPorts+4)+"\n") {
+		t.Errorf("long list's ports missing from br1: %q", r.stdout)
+	}
+}

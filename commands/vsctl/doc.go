@@ -15,6 +15,13 @@
 //     connecting, so a misspelt table or command fails without a server,
 //     and the replica holds only the tables and columns the commands read
 //     (5,000 ports must not mean fetching every Interface column).
+//   - A --no-wait command list of nothing but plain "add-port BRIDGE
+//     PORT" is first sent as one blind transaction whose "wait"
+//     operations and the name indexes make it commit exactly when the
+//     ordinary run would, with the same rows (direct.go); if it fails,
+//     nothing was written and the run goes on the ordinary way, which
+//     finds and reports the reason. No replica, no schema: a call costs
+//     process start-up and one round trip.
 //   - A command list of add-br, add-port and add-bond goes further and
 //     replicates only the ports and interfaces bearing the names it
 //     mentions (monitor conditions), guarding its decisions with "wait"
@@ -23,7 +30,9 @@
 //     starts over with a full one. target.go says why this is exact.
 //   - The schema is not fetched: the monitor request is built from the
 //     embedded one, and only if the server refuses it is its schema asked
-//     for (idl.Options.AssumeSchema).
+//     for (idl.Options.AssumeSchema). Nor is the embedded one parsed: it
+//     is built by generated code (schema_gen.go, checked against the
+//     text by TestSchemaGenerated).
 //   - The commands run in order against one idl.Txn, reading the replica
 //     as the transaction leaves it, so a later command sees what an earlier
 //     one did. Decisions are guarded with Verify; if the server answers
@@ -51,12 +60,14 @@
 //
 // Where a run's time goes (measured with perf and pprof against the real
 // ovsdb-server; there are no sleeps, poll intervals or backoffs on the
-// path): a single small call is mostly process start-up (Go runtime and
-// package initialisation, about twice a "hello world") and parsing the
-// built-in schema, then two round trips (monitor_cond_since, transact). An
-// add-port on a bridge with a thousand ports costs little more: what
-// grows is the bridge's ports column in the initial load, the one large
-// thing a targeted run still fetches. A call adding thousands of ports
-// spends most of its time in ovsdb-server executing the transaction; our
-// side builds it in linear time.
+// path): a direct add-port is almost all process start-up: the Go
+// runtime, and the page faults and package initialisation of a binary
+// that carries every tool (about twice a "hello world"); the transaction
+// is one small round trip whatever the bridge holds. Other small calls
+// add two round trips (monitor_cond_since, transact); an add-port that is
+// not direct on a bridge with a thousand ports costs little more than on
+// an empty one: what grows is the bridge's ports column in the initial
+// load, the one large thing a targeted run still fetches. A call adding
+// thousands of ports spends most of its time in ovsdb-server executing
+// the transaction; our side writes it in linear time.
 package vsctl
