@@ -47,6 +47,13 @@
 # its two configurations, except for TCP, which is against userspace TSO.
 # The whole run takes about two minutes.
 #
+# Set PERF=1 to count, with perf stat, the system calls and context switches
+# of the switch's process (ovs-vswitchd; not for the Linux bridge) during the
+# TCP and 64 B loads: per second for TCP, per delivered datagram for 64 B.
+# These counts are steadier than the rates on a busy machine. vswitchd then
+# runs under `perf stat -I`, whose 100 ms intervals that fall in a load are
+# summed (attaching perf to a running process counts nothing in some VMs).
+#
 # Set VERBOSE=1 for each run's details, KEEP=1 to keep the temp directory
 # (daemon logs, iperf3 JSON); OURS_BIN (bin/) and REAL_* point at other
 # builds. Everything the script starts or creates is removed on exit,
@@ -69,6 +76,7 @@ PINGS=${PINGS:-100}
 GO=${GO:-go}
 VERBOSE=${VERBOSE:-0}
 KEEP=${KEEP:-0}
+PERF=${PERF:-0}
 
 say() { printf '%s\n' "$*"; }
 warn() { printf '%s\n' "$*" >&2; }
@@ -256,7 +264,12 @@ ovs_switch() {
 		WHY="ovs-vsctl set userspace-tso-enable failed: $(tail -n 3 "$d/vsctl.out")"
 		return 1
 	fi
-	bg "$d/ovs-vswitchd.out" ip netns exec "$SW" env OVS_RUNDIR="$d" OVS_DBDIR="$d" OVS_LOGDIR="$d" OVS_SYSCONFDIR="$d" \
+	perfcmd=
+	if [ "$PERF" = 1 ] && command -v perf >/dev/null 2>&1; then
+		perfcmd="perf stat -I 100 -x, -o $d/perf.csv -e raw_syscalls:sys_enter,context-switches --"
+	fi
+	# shellcheck disable=SC2086
+	bg "$d/ovs-vswitchd.out" ip netns exec "$SW" $perfcmd env OVS_RUNDIR="$d" OVS_DBDIR="$d" OVS_LOGDIR="$d" OVS_SYSCONFDIR="$d" \
 		"$vswitchd" "unix:$d/db.sock" --pidfile="$d/ovs-vswitchd.pid" --unixctl="$d/ovs-vswitchd.ctl" \
 		--log-file="$d/ovs-vswitchd.log" -vconsole:off
 	VPID=$LAST
@@ -288,6 +301,18 @@ linux_switch() {
 	fi
 	ip -n "$SW" link set "$P1" master br0 && ip -n "$SW" link set "$P2" master br0 &&
 		ip -n "$SW" link set br0 up
+}
+
+# perf_counts LINE: sums into sc and cs the system calls and context
+# switches perf stat reported after line LINE of its output.
+perf_counts() {
+	l1=$(wc -l <"$d/perf.csv")
+	sc=$(awk -F, -v a="$1" -v b="$l1" 'NR > a && NR <= b && $4 ~ /raw_syscalls:sys_enter/ { n += $2; ok = 1 } END { if (ok) print n }' "$d/perf.csv")
+	cs=$(awk -F, -v a="$1" -v b="$l1" 'NR > a && NR <= b && $4 ~ /context-switches/ { n += $2; ok = 1 } END { if (ok) print n }' "$d/perf.csv")
+	if [ -z "$sc" ] || [ -z "$cs" ]; then
+		say "   perf stat FAILED: $(tail -n 2 "$d/perf.csv" 2>/dev/null | tr '\n' ' ')"
+		return 1
+	fi
 }
 
 # measure KEY: builds the topology and the switch, takes the four figures
@@ -338,10 +363,15 @@ measure() {
 	fi
 
 	# RTT
+	l0=
+	[ -f "$d/perf.csv" ] && l0=$(wc -l <"$d/perf.csv")
 	if fg ip netns exec "$H1" ping -q -c "$PINGS" -i 0.01 -W 1 10.201.0.2 >"$d/ping.out" 2>&1; then
 		v=$(awk -F'/' '/^(rtt|round-trip)/ { print $5 }' "$d/ping.out")
 		eval "R_${key}_rtt=\$v"
 		detail "ping: $(tail -n 2 "$d/ping.out" | tr '\n' ' ')"
+		# Pings are paced, so every frame is a batch of one: the
+		# switch's cost per frame when nothing amortises it.
+		[ -n "$l0" ] && perf_counts "$l0" && say "   perf ping: $(awk -v s="$sc" -v c="$cs" -v n="$PINGS" 'BEGIN { printf "%.2f syscalls, %.2f context switches per forwarded frame", s / (2 * n), c / (2 * n) }')"
 	else
 		say "   ping FAILED: $(tail -n 2 "$d/ping.out" | tr '\n' ' ')"
 	fi
@@ -357,14 +387,24 @@ measure() {
 	done
 	for m in tcp pps; do
 		if [ $m = tcp ]; then args='' kind=tcp; else args="-u -l 22 -b 0" kind=udp; fi
+		l0=
+		[ -f "$d/perf.csv" ] && l0=$(wc -l <"$d/perf.csv")
 		# shellcheck disable=SC2086
 		fg timeout $((DURATION + 20)) ip netns exec "$H1" iperf3 -c 10.201.0.2 -t "$DURATION" \
 			--connect-timeout 3000 -J $args >"$d/$m.json" 2>"$d/$m.err"
+		v=
 		if v=$("$FLOWGEN" iperf3 $kind "$d/$m.json" 2>"$d/$m.parse"); then
 			eval "R_${key}_${m}=\$v"
 			detail "iperf3 $kind: $v"
 		else
 			say "   iperf3 $kind FAILED: $(cat "$d/$m.parse" "$d/$m.err" | tail -n 3)"
+		fi
+		if [ -n "$l0" ] && perf_counts "$l0"; then
+			if [ $m = tcp ]; then
+				say "   perf TCP: $(awk -v s="$sc" -v c="$cs" -v t="$DURATION" 'BEGIN { printf "%.0f syscalls/s, %.0f context switches/s", s / t, c / t }')"
+			elif [ -n "$v" ]; then
+				say "   perf 64 B: $(awk -v s="$sc" -v c="$cs" -v n="$v" -v t="$DURATION" 'BEGIN { printf "%.2f syscalls, %.2f context switches per delivered datagram", s / (n * t), c / (n * t) }')"
+			fi
 		fi
 	done
 	stop_pid "$ipid"

@@ -3,12 +3,12 @@ package netdev
 // System ports: an existing Linux interface driven over AF_PACKET.
 //
 // Why this shape:
+//   - Frames are received from a TPACKET_V2 ring mapped into the process
+//     (see ring.go), so frames that are already waiting cost no syscall;
+//     where the ring cannot be set up, recvmmsg is the receive path.
 //   - recvmmsg/sendmmsg move a whole batch per syscall; each message has two
 //     iovecs, [virtio-net header, frame], so the header lands in a side
-//     array and the frame directly in a pool buffer after its headroom:
-//     nothing is copied twice. (TPACKET_V3 rings would save the syscall but
-//     copy every frame out of the ring into a pool buffer and cannot carry
-//     64 KiB GSO frames without huge frames in the ring.)
+//     array and the frame directly in a pool buffer after its headroom.
 //   - PACKET_VNET_HDR keeps GSO and partial checksums intact in both
 //     directions; this is what lets TCP run at full speed over veth with
 //     offloads on (OVS 3.1's netdev datapath drops those packets' offload
@@ -59,7 +59,13 @@ type System struct {
 	rxDropped atomic.Uint64
 	txDropped atomic.Uint64
 
-	// Receive state; Recv is called by one goroutine at a time.
+	// Receive state; Recv is called by one goroutine at a time. rxMu
+	// guards the ring against Close unmapping it.
+	ring   *rxRing
+	rxMu   sync.Mutex
+	rxWant int
+	copyFn func(uintptr) bool
+	waitFn func(uintptr) bool
 	rxMsgs [BatchSize]unix.Mmsghdr
 	rxIov  [BatchSize][2]unix.Iovec
 	rxVnet [BatchSize][VnetHdrLen]byte
@@ -99,8 +105,19 @@ func OpenSystem(name string, pool *Pool) (*System, error) {
 		return nil, fmt.Errorf("%s: %w", name, err)
 	}
 	s := &System{linuxDev: linuxDev{name: name, index: index}, pool: pool}
+	if rxRingMode != "off" {
+		mtu, err := s.MTU()
+		if err != nil {
+			mtu = 1500
+		}
+		// Without a ring the port still works, a syscall per batch.
+		s.ring, _ = setupRxRing(fd, mtu)
+	}
 	s.f = os.NewFile(uintptr(fd), name)
 	if s.rc, err = s.f.SyscallConn(); err != nil {
+		if s.ring != nil {
+			s.ring.unmap()
+		}
 		s.f.Close()
 		return nil, fmt.Errorf("%s: %w", name, err)
 	}
@@ -114,6 +131,8 @@ func OpenSystem(name string, pool *Pool) (*System, error) {
 		s.txMsgs[i].Hdr.Iovlen = 2
 	}
 	s.rxFn = s.recvmmsg
+	s.copyFn = s.copyRecv
+	s.waitFn = s.ringWait
 	s.txFn = s.sendmmsg
 	return s, nil
 }
@@ -201,16 +220,11 @@ func (s *System) recvmmsg(fd uintptr) bool {
 // time. The packets in b on entry are overwritten, not released.
 func (s *System) Recv(b *Batch) error {
 	b.N = 0
+	if s.ring != nil {
+		return s.recvRing(b)
+	}
 	for b.N == 0 {
-		for i := range s.rxPkts {
-			if s.rxPkts[i] == nil {
-				p := s.pool.Get()
-				s.rxPkts[i] = p
-				s.rxIov[i][1] = unix.Iovec{Base: &p.buf[Headroom], Len: MaxFrame}
-			}
-			s.rxMsgs[i].Hdr.Controllen = uint64(auxdataSpace)
-			s.rxMsgs[i].Hdr.Flags = 0
-		}
+		s.prepareMsgs(BatchSize)
 		if err := s.rc.Read(s.rxFn); err != nil {
 			if s.closed.Load() || errors.Is(err, os.ErrClosed) {
 				return ErrClosed
@@ -223,27 +237,65 @@ func (s *System) Recv(b *Batch) error {
 			}
 			return fmt.Errorf("%s: recv: %w", s.name, s.rxErr)
 		}
-		for i := 0; i < s.rxN; i++ {
-			m := &s.rxMsgs[i]
-			n := int(m.Len) - VnetHdrLen
-			if m.Hdr.Flags&unix.MSG_TRUNC != 0 || n < 14 {
-				s.rxDropped.Add(1)
-				continue
-			}
-			p := s.rxPkts[i]
-			p.Reset()
-			p.SetLen(n)
-			p.Vnet = decodeVnet(&s.rxVnet[i])
-			if !restoreVLAN(p, s.rxCmsg[i][:m.Hdr.Controllen]) {
-				s.rxDropped.Add(1)
-				continue
-			}
-			b.Pkts[b.N] = p
-			b.N++
-			s.rxPkts[i] = nil
-		}
+		s.takeMsgs(b)
 	}
 	return nil
+}
+
+func (s *System) recvRing(b *Batch) error {
+	for {
+		s.rxMu.Lock()
+		open := s.ringRecv(b)
+		s.rxMu.Unlock()
+		if !open || s.closed.Load() {
+			return ErrClosed
+		}
+		if b.N > 0 {
+			return nil
+		}
+		if err := s.rc.Read(s.waitFn); err != nil {
+			if s.closed.Load() || errors.Is(err, os.ErrClosed) {
+				return ErrClosed
+			}
+			return fmt.Errorf("%s: recv: %w", s.name, err)
+		}
+	}
+}
+
+// prepareMsgs gives the first k receive messages a pool buffer each.
+func (s *System) prepareMsgs(k int) {
+	for i := range k {
+		if s.rxPkts[i] == nil {
+			p := s.pool.Get()
+			s.rxPkts[i] = p
+			s.rxIov[i][1] = unix.Iovec{Base: &p.buf[Headroom], Len: MaxFrame}
+		}
+		s.rxMsgs[i].Hdr.Controllen = uint64(auxdataSpace)
+		s.rxMsgs[i].Hdr.Flags = 0
+	}
+}
+
+// takeMsgs appends the rxN messages the last recvmmsg filled to b.
+func (s *System) takeMsgs(b *Batch) {
+	for i := 0; i < s.rxN; i++ {
+		m := &s.rxMsgs[i]
+		n := int(m.Len) - VnetHdrLen
+		if m.Hdr.Flags&unix.MSG_TRUNC != 0 || n < 14 {
+			s.rxDropped.Add(1)
+			continue
+		}
+		p := s.rxPkts[i]
+		p.Reset()
+		p.SetLen(n)
+		p.Vnet = decodeVnet(&s.rxVnet[i])
+		if !restoreVLAN(p, s.rxCmsg[i][:m.Hdr.Controllen]) {
+			s.rxDropped.Add(1)
+			continue
+		}
+		b.Pkts[b.N] = p
+		b.N++
+		s.rxPkts[i] = nil
+	}
 }
 
 func decodeVnet(h *[VnetHdrLen]byte) VnetHdr {
@@ -282,16 +334,8 @@ func restoreVLAN(p *Packet, cmsg []byte) bool {
 		}
 		if level == unix.SOL_PACKET && typ == unix.PACKET_AUXDATA && l >= uint64(unix.CmsgLen(sizeofAuxdata)) {
 			aux := cmsg[unix.CmsgLen(0):]
-			status := binary.NativeEndian.Uint32(aux)
-			tci := binary.NativeEndian.Uint16(aux[16:])
-			tpid := binary.NativeEndian.Uint16(aux[18:])
-			if status&unix.TP_STATUS_VLAN_VALID == 0 && tci == 0 {
-				return true
-			}
-			if status&unix.TP_STATUS_VLAN_TPID_VALID == 0 || tpid == 0 {
-				tpid = 0x8100
-			}
-			return insertVLAN(p, tpid, tci)
+			return restoreTag(p, binary.NativeEndian.Uint32(aux),
+				binary.NativeEndian.Uint16(aux[16:]), binary.NativeEndian.Uint16(aux[18:]))
 		}
 		step := unix.CmsgSpace(int(l) - unix.CmsgLen(0))
 		if step <= 0 || step > len(cmsg) {
@@ -300,6 +344,18 @@ func restoreVLAN(p *Packet, cmsg []byte) bool {
 		cmsg = cmsg[step:]
 	}
 	return true
+}
+
+// restoreTag inserts the VLAN tag described by a tpacket status word and
+// tag fields (from auxdata or a ring slot), if there is one.
+func restoreTag(p *Packet, status uint32, tci, tpid uint16) bool {
+	if status&unix.TP_STATUS_VLAN_VALID == 0 && tci == 0 {
+		return true
+	}
+	if status&unix.TP_STATUS_VLAN_TPID_VALID == 0 || tpid == 0 {
+		tpid = 0x8100
+	}
+	return insertVLAN(p, tpid, tci)
 }
 
 // insertVLAN pushes an 802.1Q header after the Ethernet addresses and
@@ -395,7 +451,13 @@ func (s *System) Close() error {
 	}
 	// The spare receive buffers are left to the garbage collector: a
 	// Recv may still be returning from the closed fd.
-	return s.f.Close()
+	err := s.f.Close()
+	if s.ring != nil {
+		s.rxMu.Lock()
+		s.ring.unmap()
+		s.rxMu.Unlock()
+	}
+	return err
 }
 
 func (s *System) Stats() (Stats, error) {
