@@ -15,6 +15,7 @@ import (
 	"github.com/govs/ovs/db/server"
 	"github.com/govs/ovs/internal/coverage"
 	"github.com/govs/ovs/internal/daemon"
+	"github.com/govs/ovs/internal/gcpolicy"
 	"github.com/govs/ovs/internal/memory"
 	"github.com/govs/ovs/internal/unixctl"
 	"github.com/govs/ovs/internal/version"
@@ -34,7 +35,7 @@ type ovsdbServer struct {
 	ctl  *unixctl.Server
 	// mem is the process's memory policy (gcpolicy.go); nil when the
 	// server runs inside another program (tests).
-	mem *memPolicy
+	mem *gcpolicy.Policy
 
 	// mu serialises unixctl commands (unixctl runs them under it) with
 	// the main loop's periodic work. The commit hook never takes it.
@@ -252,7 +253,7 @@ func (s *ovsdbServer) commit(db string, c *database.Commit) error {
 		}
 	}
 	s.tlog.logCommit(db, c)
-	s.mem.noteActivity()
+	s.mem.NoteActivity()
 	s.poke()
 	return nil
 }
