@@ -2,10 +2,10 @@ package ofctl
 
 import (
 	"bytes"
-	"fmt"
 	"os"
-	"sort"
+	"runtime"
 	"strconv"
+	"sync"
 
 	"github.com/govs/ovs/proto/openflow"
 	"github.com/govs/ovs/proto/openflow/vconn"
@@ -14,59 +14,147 @@ import (
 // replace-flows and diff-flows compare two flow tables, keyed as OVS keys
 // them: by table, priority and match. Two versions of a flow differ when
 // their cookie, timeouts, importance or actions do.
+//
+// Tables of 100,000 flows are the case to be fast for: the key is the
+// match's canonical bytes (its entries are sorted, masked and normalised
+// on both sides, so equal matches have equal bytes) rather than its text,
+// entries come from slabs, the actions are compared as text only where a
+// flow is on both sides, and the file is parsed on every core while the
+// switch's flows are decoded as they arrive.
 
 type flowVersion struct {
-	cookie      uint64
-	idle, hard  uint16
-	importance  uint16
-	flags       openflow.FlowModFlags
-	actions     []openflow.Action
-	actionsText string
+	cookie     uint64
+	idle, hard uint16
+	importance uint16
+	flags      openflow.FlowModFlags
+	actions    []openflow.Action
 }
 
 type flowEntry struct {
 	table    uint8
 	priority uint16
 	match    openflow.Match
-	key      string
-	ver      [2]*flowVersion
+	has      [2]bool
+	ver      [2]flowVersion
 }
 
 type flowTable struct {
 	byKey map[string]*flowEntry
 	order []*flowEntry
+	slab  []flowEntry
+	key   []byte
+	text  [2][]byte // scratch for comparing actions
 }
 
 func newFlowTable() *flowTable { return &flowTable{byKey: map[string]*flowEntry{}} }
 
-func (t *flowTable) add(idx int, table uint8, priority uint16, m *openflow.Match, v *flowVersion) {
-	key := strconv.Itoa(int(table)) + "/" + strconv.Itoa(int(priority)) + "/" + m.String()
-	e := t.byKey[key]
-	if e == nil {
-		e = &flowEntry{table: table, priority: priority, match: *m.Clone(), key: key}
-		t.byKey[key] = e
-		t.order = append(t.order, e)
+// appendFlowKey is the identity of a flow: table, priority, then each
+// match entry's field and value/mask bytes (fixed widths per field, so
+// the concatenation is unambiguous). A packet type of Ethernet is left
+// out: a match decoded from the wire records it as soon as an Ethernet
+// field appears, one parsed from "ip" may not, and both mean the same.
+func appendFlowKey(b []byte, table uint8, priority uint16, m *openflow.Match) []byte {
+	b = append(b, table, byte(priority>>8), byte(priority))
+	for _, e := range m.Entries() {
+		n := openflow.StorageBytes(e.Field)
+		if e.Field == openflow.FieldPacketType && e.Value == [16]byte{} {
+			continue
+		}
+		b = append(b, byte(e.Field))
+		b = append(b, e.Value[:n]...)
+		b = append(b, e.Mask[:n]...)
 	}
-	v.actionsText = string(openflow.AppendActions(nil, v.actions, nil))
-	e.ver[idx] = v
+	return b
 }
 
-func (v *flowVersion) equal(o *flowVersion) bool {
-	return v.cookie == o.cookie && v.idle == o.idle && v.hard == o.hard &&
-		v.importance == o.importance && v.actionsText == o.actionsText
+// add records v as side idx's version of the flow; the table takes m over
+// (callers pass matches nothing else holds).
+func (t *flowTable) add(idx int, table uint8, priority uint16, m *openflow.Match, v flowVersion) {
+	t.key = appendFlowKey(t.key[:0], table, priority, m)
+	e := t.byKey[string(t.key)]
+	if e == nil {
+		if len(t.slab) == 0 {
+			t.slab = make([]flowEntry, 1024)
+		}
+		e = &t.slab[0]
+		t.slab = t.slab[1:]
+		e.table, e.priority, e.match = table, priority, *m
+		t.byKey[string(t.key)] = e
+		t.order = append(t.order, e)
+	}
+	e.ver[idx], e.has[idx] = v, true
 }
+
+// same reports whether the two sides' versions of e are equal.
+func (t *flowTable) same(e *flowEntry) bool {
+	a, z := &e.ver[0], &e.ver[1]
+	if a.cookie != z.cookie || a.idle != z.idle || a.hard != z.hard || a.importance != z.importance {
+		return false
+	}
+	t.text[0] = openflow.AppendActions(t.text[0][:0], a.actions, nil)
+	t.text[1] = openflow.AppendActions(t.text[1][:0], z.actions, nil)
+	return bytes.Equal(t.text[0], t.text[1])
+}
+
+// parsedFlow is one line of a flow file after parsing.
+type parsedFlow struct {
+	fm  *openflow.FlowMod
+	err error
+}
+
+// parseFlowLines parses the lines of file on every core. The first line
+// that fails (in file order) is parsed again here to fail exactly as a
+// line-by-line reading would.
+func (c *ctx) parseFlowLines(file string, lines []line, cmdOf func(string) (openflow.FlowModCommand, string), ports openflow.PortLookup) []*openflow.FlowMod {
+	out := make([]parsedFlow, len(lines))
+	parse := func(lo, hi int) {
+		for i := lo; i < hi; i++ {
+			cmd, text := cmdOf(lines[i].text)
+			fm, err := openflow.ParseFlow(text, cmd, ports)
+			if err == nil {
+				err = checkGotoTables(fm)
+			}
+			out[i] = parsedFlow{fm, err}
+		}
+	}
+	workers := runtime.GOMAXPROCS(0)
+	if len(lines) < 1000 || workers < 2 {
+		workers = 1
+	}
+	var wg sync.WaitGroup
+	chunk := (len(lines) + workers - 1) / workers
+	for lo := 0; lo < len(lines); lo += chunk {
+		wg.Add(1)
+		go func(lo, hi int) {
+			defer wg.Done()
+			parse(lo, hi)
+		}(lo, min(lo+chunk, len(lines)))
+	}
+	wg.Wait()
+	fms := make([]*openflow.FlowMod, len(lines))
+	for i := range out {
+		if out[i].err != nil {
+			cmd, text := cmdOf(lines[i].text)
+			c.parseFlowAt(file, lines[i].n, text, cmd, ports)
+			fatal("%s:%d: %s", file, lines[i].n, out[i].err)
+		}
+		fms[i] = out[i].fm
+	}
+	return fms
+}
+
+func addCommand(s string) (openflow.FlowModCommand, string) { return openflow.FlowAdd, s }
 
 // readFlowsFile loads a flow file into side idx.
 func (c *ctx) readFlowsFile(t *flowTable, idx int, file string) protocols {
 	usable := pAny
-	for _, l := range c.readLines(file) {
-		fm := c.parseFlowAt(file, l.n, l.text, openflow.FlowAdd, nil)
+	for _, fm := range c.parseFlowLines(file, c.readLines(file), addCommand, nil) {
 		usable &= usableProtocols(fm)
 		table := fm.TableID
 		if table == openflow.TableAll {
 			table = 0
 		}
-		t.add(idx, table, fm.Priority, &fm.Match, &flowVersion{
+		t.add(idx, table, fm.Priority, &fm.Match, flowVersion{
 			cookie: fm.NewCookie, idle: fm.IdleTimeout, hard: fm.HardTimeout,
 			importance: fm.Importance, flags: fm.Flags, actions: fm.Actions,
 		})
@@ -84,7 +172,7 @@ func (c *ctx) readFlowsSwitch(t *flowTable, idx int, target string) {
 func (c *ctx) dumpInto(conn *vconn.Conn, p protocols, target string, t *flowTable, idx int) {
 	req := openflow.NewFlowStatsRequest()
 	req.NXM = p&pNXMAny != 0
-	for _, r := range c.transact(conn, target, req) {
+	c.transactEach(conn, target, req, func(r []byte) {
 		m, _, err := openflow.Decode(r)
 		if err != nil {
 			c.print(r)
@@ -97,12 +185,12 @@ func (c *ctx) dumpInto(conn *vconn.Conn, p protocols, target string, t *flowTabl
 		}
 		for i := range fr.Flows {
 			f := &fr.Flows[i]
-			t.add(idx, f.TableID, f.Priority, &f.Match, &flowVersion{
+			t.add(idx, f.TableID, f.Priority, &f.Match, flowVersion{
 				cookie: f.Cookie, idle: f.IdleTimeout, hard: f.HardTimeout,
 				importance: f.Importance, flags: f.Flags, actions: f.Actions,
 			})
 		}
-	}
+	})
 }
 
 // readFlowsSource reads a file when source names one, else a switch.
@@ -144,7 +232,7 @@ func appendVersion(b []byte, e *flowEntry, v *flowVersion) []byte {
 	if len(v.actions) == 0 {
 		return append(b, "drop"...)
 	}
-	return append(b, v.actionsText...)
+	return openflow.AppendActions(b, v.actions, nil)
 }
 
 func diffFlows(c *ctx, args []string) {
@@ -154,18 +242,15 @@ func diffFlows(c *ctx, args []string) {
 	differ := false
 	var b []byte
 	for _, e := range t.order {
-		a, z := e.ver[0], e.ver[1]
-		if a != nil && z != nil && a.equal(z) {
+		if e.has[0] && e.has[1] && t.same(e) {
 			continue
 		}
 		differ = true
-		if a != nil {
-			b = appendVersion(append(b[:0], '-'), e, a)
-			fmt.Fprintf(c.out, "%s\n", b)
-		}
-		if z != nil {
-			b = appendVersion(append(b[:0], '+'), e, z)
-			fmt.Fprintf(c.out, "%s\n", b)
+		for side, sign := range [2]byte{'-', '+'} {
+			if e.has[side] {
+				b = appendVersion(append(b[:0], sign), e, &e.ver[side])
+				c.out.Write(append(b, '\n'))
+			}
 		}
 	}
 	if differ {
@@ -183,27 +268,25 @@ func replaceFlows(c *ctx, args []string) {
 	// Deletions first, then additions, so that a flow replaced under
 	// the same key is not deleted after being added.
 	var reqs [][]byte
-	sorted := append([]*flowEntry(nil), t.order...)
-	sort.SliceStable(sorted, func(i, j int) bool { return sorted[i].ver[1] == nil && sorted[j].ver[1] != nil })
-	for _, e := range sorted {
-		old, nw := e.ver[0], e.ver[1]
-		var fm *openflow.FlowMod
-		switch {
-		case nw == nil && old != nil:
-			fm = openflow.NewFlowMod(openflow.FlowDeleteStrict)
-			fm.TableID = e.table
-		case nw != nil && (old == nil || c.readd || !old.equal(nw)):
-			fm = openflow.NewFlowMod(openflow.FlowAdd)
-			fm.TableID = e.table
-			fm.NewCookie = nw.cookie
-			fm.IdleTimeout, fm.HardTimeout, fm.Importance = nw.idle, nw.hard, nw.importance
-			fm.Flags = nw.flags
-			fm.Actions = nw.actions
-		default:
+	for _, e := range t.order {
+		if e.has[1] || !e.has[0] {
 			continue
 		}
-		fm.Priority = e.priority
-		fm.Match = e.match
+		fm := openflow.NewFlowMod(openflow.FlowDeleteStrict)
+		fm.TableID, fm.Priority, fm.Match = e.table, e.priority, e.match
+		reqs = append(reqs, flowModBytes(fm, p, vconn.NextXid()))
+	}
+	for _, e := range t.order {
+		if !e.has[1] || e.has[0] && !c.readd && t.same(e) {
+			continue
+		}
+		nw := &e.ver[1]
+		fm := openflow.NewFlowMod(openflow.FlowAdd)
+		fm.TableID, fm.Priority, fm.Match = e.table, e.priority, e.match
+		fm.NewCookie = nw.cookie
+		fm.IdleTimeout, fm.HardTimeout, fm.Importance = nw.idle, nw.hard, nw.importance
+		fm.Flags = nw.flags
+		fm.Actions = nw.actions
 		reqs = append(reqs, flowModBytes(fm, p, vconn.NextXid()))
 	}
 	if len(reqs) > 0 {

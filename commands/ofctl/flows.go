@@ -6,6 +6,7 @@ import (
 	"strconv"
 	"strings"
 
+	"github.com/govs/ovs/internal/tty"
 	"github.com/govs/ovs/proto/openflow"
 	"github.com/govs/ovs/proto/openflow/vconn"
 )
@@ -22,7 +23,7 @@ type sortKey struct {
 // showNames reports whether ports are printed by name (--names, or by
 // default on a terminal, as OVS does).
 func (c *ctx) showNames() bool {
-	return c.names > 0 || c.names == 0 && isTerminal(c.stdout)
+	return c.names > 0 || c.names == 0 && tty.IsTerminal(c.stdout)
 }
 
 // portMap fetches the switch's port names over a connection of its own,
@@ -115,15 +116,13 @@ func (c *ctx) flowModCommand(args []string, cmd openflow.FlowModCommand) {
 // flowModsFile reads a flow file (add-flows, the FILE of replace-flows).
 func (c *ctx) flowModsFile(target, file string, defCmd openflow.FlowModCommand) []*openflow.FlowMod {
 	ports := c.flowPorts(target)
-	var fms []*openflow.FlowMod
-	for _, l := range c.readLines(file) {
-		cmd, rest := flowCommandPrefix(l.text)
+	return c.parseFlowLines(file, c.readLines(file), func(l string) (openflow.FlowModCommand, string) {
+		cmd, rest := flowCommandPrefix(l)
 		if cmd == openflow.FlowAdd {
 			cmd = defCmd
 		}
-		fms = append(fms, c.parseFlowAt(file, l.n, rest, cmd, ports))
-	}
-	return fms
+		return cmd, rest
+	}, ports)
 }
 
 // sendFlowMods sends the flow_mods and one barrier, and fails on the
@@ -223,14 +222,12 @@ func dumpFlows(c *ctx, args []string) {
 	conn, p := c.openForDump(target, usable)
 	defer conn.Close()
 	req.NXM = p&pNXMAny != 0
-	replies := c.transact(conn, target, req)
 	names := c.showNames()
 	if len(c.sortKeys) == 0 && !names && !c.noStats {
-		for _, r := range replies {
-			c.print(r)
-		}
+		c.transactEach(conn, target, req, c.print)
 		return
 	}
+	replies := c.transact(conn, target, req)
 	var flows []openflow.FlowDump
 	for _, r := range replies {
 		m, _, err := openflow.Decode(r)
@@ -263,6 +260,9 @@ func dumpFlows(c *ctx, args []string) {
 			b = flows[i].AppendText(b, namer)
 		}
 		b = append(b, '\n')
+		if c.color {
+			b = c.colorFlowLines(b, 0)
+		}
 		c.out.Write(b)
 	}
 }

@@ -31,6 +31,7 @@ import (
 	"github.com/govs/ovs/internal/daemon"
 	"github.com/govs/ovs/internal/getopt"
 	"github.com/govs/ovs/internal/paths"
+	"github.com/govs/ovs/internal/tty"
 	"github.com/govs/ovs/internal/version"
 	"github.com/govs/ovs/internal/vlog"
 	"github.com/govs/ovs/proto/openflow"
@@ -57,6 +58,7 @@ type ctx struct {
 	stdin          io.Reader
 	stdout, stderr io.Writer
 	out            *bufio.Writer
+	pbuf           []byte // print's buffer, reused from message to message
 
 	versions    openflow.VersionBitmap
 	forceProto  protocols // -F: 0 = choose
@@ -259,7 +261,7 @@ func (c *ctx) parseOptions(args []string) []string {
 			case "never", "no", "none":
 				c.color = false
 			case "", "auto", "tty", "if-tty":
-				c.color = isTerminal(c.stdout) && os.Getenv("TERM") != "dumb" && os.Getenv("TERM") != ""
+				c.color = tty.IsTerminal(c.stdout) && os.Getenv("TERM") != "dumb" && os.Getenv("TERM") != ""
 			default:
 				fatal("incorrect value `%s' for --color", o.Arg)
 			}
@@ -319,15 +321,6 @@ func dieByAlarm() {
 	os.Exit(128 + int(syscall.SIGALRM))
 }
 
-func isTerminal(w io.Writer) bool {
-	f, ok := w.(*os.File)
-	if !ok {
-		return false
-	}
-	fi, err := f.Stat()
-	return err == nil && fi.Mode()&os.ModeCharDevice != 0
-}
-
 // open connects to the switch named by target with the -O versions.
 func (c *ctx) open(target string) *vconn.Conn {
 	conn, err := vconn.Open(target, vconn.Options{Versions: c.versions, Timeout: c.timeout})
@@ -355,15 +348,30 @@ func (c *ctx) transact(conn *vconn.Conn, target string, m openflow.Message) [][]
 	return replies
 }
 
-// transactPrint runs a request and prints every reply.
-func (c *ctx) transactPrint(conn *vconn.Conn, target string, m openflow.Message) {
-	for _, r := range c.transact(conn, target, m) {
-		c.print(r)
+// transactEach runs one request and hands each reply to fn as it
+// arrives, so that a long dump is processed while the switch is still
+// sending it (as OVS's dump transactions print reply by reply).
+func (c *ctx) transactEach(conn *vconn.Conn, target string, m openflow.Message, fn func(reply []byte)) {
+	b, _, err := conn.Encode(m)
+	if err != nil {
+		fatal("%s", err)
+	}
+	if err := conn.TransactEach(b, fn); err != nil {
+		fatal("%s: transaction error (%s)", conn.Name(), strerror(err))
 	}
 }
 
+// transactPrint runs a request and prints every reply.
+func (c *ctx) transactPrint(conn *vconn.Conn, target string, m openflow.Message) {
+	c.transactEach(conn, target, m, c.print)
+}
+
 func (c *ctx) print(b []byte) {
-	c.out.Write(openflow.AppendPrint(nil, b))
+	c.pbuf = openflow.AppendPrint(c.pbuf[:0], b)
+	if c.color {
+		c.pbuf = c.colorize(c.pbuf, b)
+	}
+	c.out.Write(c.pbuf)
 }
 
 // printErr prints an error reply from the switch, which OVS writes to

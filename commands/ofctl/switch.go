@@ -174,25 +174,7 @@ func benchmark(c *ctx, args []string) {
 
 // lookupPort finds a port by number or name in the switch's port list.
 func (c *ctx) lookupPort(target, name string) openflow.Port {
-	conn := c.open(target)
-	defer conn.Close()
-	var m openflow.Message = &openflow.FeaturesRequest{}
-	if conn.Version() >= openflow.V13 {
-		m = &openflow.PortDescRequest{PortNo: openflow.PortAny}
-	}
-	var ports []openflow.Port
-	for _, r := range c.transact(conn, target, m) {
-		msg, _, err := openflow.Decode(r)
-		if err != nil {
-			continue
-		}
-		switch msg := msg.(type) {
-		case *openflow.FeaturesReply:
-			ports = append(ports, msg.Ports...)
-		case *openflow.PortDescReply:
-			ports = append(ports, msg.Ports...)
-		}
-	}
+	ports := c.switchPorts(target)
 	num, isNum := parsePortNumber(name)
 	for _, p := range ports {
 		if isNum && p.PortNo == num || !isNum && p.Name == name {
@@ -329,7 +311,14 @@ func (c *ctx) resolvePort(target, s string) uint32 {
 	if n, ok := parsePortNumber(s); ok {
 		return n
 	}
-	return c.lookupPort(target, s).PortNo
+	// OVS words this failure differently from mod-port's lookupPort.
+	for _, p := range c.switchPorts(target) {
+		if p.Name == s {
+			return p.PortNo
+		}
+	}
+	fatal("%s: unknown port `%s'", target, s)
+	return 0
 }
 
 func queueStats(c *ctx, args []string) {

@@ -27,6 +27,7 @@ import (
 	"github.com/govs/ovs/engine/netdev"
 	"github.com/govs/ovs/internal/coverage"
 	"github.com/govs/ovs/internal/daemon"
+	"github.com/govs/ovs/internal/gcpolicy"
 	"github.com/govs/ovs/internal/getopt"
 	"github.com/govs/ovs/internal/memory"
 	"github.com/govs/ovs/internal/paths"
@@ -173,6 +174,7 @@ func run(o *options) int {
 	if err := o.daemon.Start(program); err != nil {
 		return fatal(err)
 	}
+	mem := gcpolicy.Start(memConfig)
 	if o.mlock {
 		if err := unix.Mlockall(unix.MCL_CURRENT | unix.MCL_FUTURE); err != nil {
 			log.Err("mlockall failed: %s", err)
@@ -185,8 +187,13 @@ func run(o *options) int {
 		}
 		return netdev.Open(name, typ, pool)
 	}
+	nextHop := bridge.KernelNextHopMAC
+	if o.dummyOverride {
+		nextHop = nil
+	}
 	sw, err := bridge.New(bridge.Options{
-		Remote: o.remote,
+		Remote:     o.remote,
+		NextHopMAC: nextHop,
 		NewDatapath: func() (dpif.Datapath, error) {
 			local, err := open("ovs-netdev", "internal")
 			if err != nil {
@@ -248,6 +255,7 @@ loop:
 		case now := <-tick.C:
 			coverage.Tick(now)
 			memory.Run(now)
+			mem.NoteActivity()
 		}
 	}
 	cancel()

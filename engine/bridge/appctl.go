@@ -1,6 +1,7 @@
 package bridge
 
 import (
+	"cmp"
 	"errors"
 	"fmt"
 	"net"
@@ -276,8 +277,21 @@ func (s *Switch) BridgeDumpFlows(args []string) (string, error) {
 		return "", errors.New("Unknown bridge")
 	}
 	now := br.of.Now()
-	var b []byte
+	// OVS walks each table's subtables from the highest priority down,
+	// so hidden rules (in-band, fail-open) come first.
+	var rules []*ofproto.Rule
 	br.of.AllRules(func(r *ofproto.Rule) bool {
+		rules = append(rules, r)
+		return true
+	})
+	slices.SortStableFunc(rules, func(x, y *ofproto.Rule) int {
+		if x.Table != y.Table {
+			return int(x.Table) - int(y.Table)
+		}
+		return cmp.Compare(y.ClassifierPriority(), x.ClassifierPriority())
+	})
+	var b []byte
+	for _, r := range rules {
 		if r.Table != 0 {
 			b = strconv.AppendUint(append(b, "table_id="...), uint64(r.Table), 10)
 			b = append(b, ", "...)
@@ -300,7 +314,6 @@ func (s *Switch) BridgeDumpFlows(args []string) (string, error) {
 			b = openflow.AppendActions(b, acts, nil)
 		}
 		b = append(b, '\n')
-		return true
-	})
+	}
 	return string(b), nil
 }

@@ -21,6 +21,7 @@ import (
 	"errors"
 	"fmt"
 	"net"
+	"net/netip"
 	"path/filepath"
 	"slices"
 	"strconv"
@@ -70,6 +71,10 @@ type Options struct {
 	KernelDatapath bool
 	// Dummy enables type=dummy interfaces (ovs-vswitchd --enable-dummy).
 	Dummy bool
+	// NextHopMAC looks up the MAC of the next hop towards an in-band
+	// controller or manager (KernelNextHopMAC); nil looks up nothing, as
+	// OVS's dummy devices do.
+	NextHopMAC func(netip.Addr) net.HardwareAddr
 	// Version is written to Open_vSwitch's ovs_version? No: OVS leaves
 	// that to ovs-ctl. It is used in the log line at start.
 	Version string
@@ -125,6 +130,10 @@ type Bridge struct {
 	dpid       uint64
 	// ctlKey is the controllers' state as last written to the database.
 	ctlKey string
+	// inBandRemotes are the controllers and managers reached in-band;
+	// inBandAt is when their next hops were last looked up.
+	inBandRemotes []netip.AddrPort
+	inBandAt      time.Time
 }
 
 // portCfg is a Port row's settings.
@@ -581,6 +590,7 @@ func (s *Switch) configureBridge(br *Bridge, row *idl.Row) {
 			br.dpid = br.dpid<<8 | uint64(b)
 		}
 	}
+	s.configureInBand(br, row)
 }
 
 func ifaceType(t string) string {
@@ -804,6 +814,9 @@ func (s *Switch) delIface(br *Bridge, ifc *Iface) {
 func (s *Switch) poll() {
 	changed := false
 	for _, br := range s.bridges {
+		if len(br.inBandRemotes) > 0 && time.Since(br.inBandAt) >= inBandRefresh {
+			s.applyInBand(br)
+		}
 		if k := br.controllerStatusKey(); k != br.ctlKey {
 			br.ctlKey = k
 			s.dirty = true

@@ -28,6 +28,9 @@ type columns struct {
 	brController, brFailMode, brProtocols                           *idl.Column
 	ctlTarget, ctlProbe, ctlMaxBackoff, ctlRateLimit, ctlBurstLimit *idl.Column
 	ctlIsConnected, ctlRole, ctlStatus                              *idl.Column
+
+	manager                                          *idl.Table
+	ctlConnMode, ovsManagers, mgrTarget, mgrConnMode *idl.Column
 }
 
 func lookupColumns(db *idl.IDL) columns {
@@ -52,6 +55,9 @@ func lookupColumns(db *idl.IDL) columns {
 	c.ctlMaxBackoff, c.ctlRateLimit = col("Controller", "max_backoff"), col("Controller", "controller_rate_limit")
 	c.ctlBurstLimit, c.ctlIsConnected = col("Controller", "controller_burst_limit"), col("Controller", "is_connected")
 	c.ctlRole, c.ctlStatus = col("Controller", "role"), col("Controller", "status")
+	c.manager, c.ctlConnMode = db.Table("Manager"), col("Controller", "connection_mode")
+	c.ovsManagers = col("Open_vSwitch", "manager_options")
+	c.mgrTarget, c.mgrConnMode = col("Manager", "target"), col("Manager", "connection_mode")
 	for _, p := range []struct {
 		c    **idl.Column
 		name string

@@ -62,13 +62,21 @@ func (r *Rule[T]) Priority() int32 { return r.priority }
 
 // Match returns r's match.
 func (r *Rule[T]) Match() Match {
-	var m Match
-	m.Mask = r.st.mask
-	fw := m.Flow.Words()
+	return Match{Flow: r.MatchValue(), Mask: r.st.mask}
+}
+
+// Mask returns r's mask. Every rule with that mask shares it (it is stored
+// once, in the subtable): the caller must not change it.
+func (r *Rule[T]) Mask() *flow.Flow { return &r.st.mask }
+
+// MatchValue returns r's match value (masked by Mask).
+func (r *Rule[T]) MatchValue() flow.Flow {
+	var f flow.Flow
+	fw := f.Words()
 	for j, w := range r.st.words {
 		fw[w.idx] |= r.vals[j]
 	}
-	return m
+	return f
 }
 
 // Matches reports whether f matches r.

@@ -56,7 +56,8 @@ type mgmt struct {
 	generation    uint64
 	hasGeneration bool
 
-	ctl controllers
+	ctl    controllers
+	inBand inBand
 }
 
 // A listener accepts OpenFlow connections on a passive target.
@@ -147,6 +148,7 @@ func (m *mgmt) unregister(oc *ofconn) {
 	m.mu.Lock()
 	delete(m.conns, oc)
 	m.mu.Unlock()
+	m.o.monitorDrop(oc)
 	m.missesChanged()
 	m.ctl.connectionChanged(m)
 	// A connection's open bundles die with it.

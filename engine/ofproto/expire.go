@@ -34,6 +34,7 @@ func (o *Ofproto) Expire(now int64) int {
 		return 0
 	}
 	o.commit()
+	o.monitorCommit(&change{removed: rs})
 	hook := o.onRemoved
 	o.mu.Unlock()
 	o.report(hook, rs, true)

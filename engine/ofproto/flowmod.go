@@ -60,6 +60,12 @@ func (o *Ofproto) FlowModVersion(fm *openflow.FlowMod, v openflow.Version) error
 	return o.transact(func(now int64, ch *change) error { return o.flowMod(fm, v, now, ch) })
 }
 
+// flowModBy is FlowModVersion for a flow-mod received on connection oc
+// with xid (flow monitors abbreviate a connection's own changes).
+func (o *Ofproto) flowModBy(fm *openflow.FlowMod, v openflow.Version, oc *ofconn, xid uint32) error {
+	return o.transactBy(oc, xid, func(now int64, ch *change) error { return o.flowMod(fm, v, now, ch) })
+}
+
 // FlowMods applies a batch of flow-mods atomically: lookups see either
 // none or all of them, and if one fails, none is applied and failed is its
 // index (-1 with a nil error when all succeeded). Bundles and replace-flows
@@ -91,6 +97,13 @@ func (o *Ofproto) flowMods(fms []*openflow.FlowMod, version func(*openflow.FlowM
 type change struct {
 	removed []removal
 	changed bool
+	// events are the additions and modifications, for flow monitors
+	// (monitor.go), recorded only when watched; by and xid are the
+	// connection and request that asked.
+	events  []ruleEvent
+	watched bool
+	by      *ofconn
+	xid     uint32
 }
 
 // flowMod stages fm. Caller holds o.mu and commits or aborts.
@@ -139,7 +152,9 @@ func (o *Ofproto) flowMod(fm *openflow.FlowMod, v openflow.Version, now int64, c
 		}
 		for _, r := range rules {
 			nr := o.modified(r, fm, now)
-			o.stageInsert(nr)
+			m := r.cr.Match()
+			o.stageInsert(nr, &m)
+			ch.noteModified(r, nr)
 		}
 		ch.changed = true
 		return nil
@@ -184,7 +199,7 @@ func (o *Ofproto) addFlow(fm *openflow.FlowMod, table uint8, value, mask *flow.F
 	if err := o.checkActions(fm.Actions, &fm.Match, table, !legacyFlowMod(fm, v)); err != nil {
 		return err
 	}
-	r := &Rule{Table: table, Priority: fm.Priority, Match: *value, Mask: *mask,
+	r := &Rule{Table: table, Priority: fm.Priority,
 		Flags: flags, Importance: fm.Importance,
 		IdleTimeout: fm.IdleTimeout, HardTimeout: fm.HardTimeout,
 		Created: now, Modified: now, idleFrom: now, prio: int32(fm.Priority)}
@@ -192,10 +207,12 @@ func (o *Ofproto) addFlow(fm *openflow.FlowMod, table uint8, value, mask *flow.F
 		r.Cookie = fm.NewCookie
 	}
 	r.SetActions(fm.Actions)
-	if fm.Flags&openflow.FlowCheckOverlap != 0 && o.overlaps(r) {
+	m := classifier.Match{Flow: *value, Mask: *mask}
+	if fm.Flags&openflow.FlowCheckOverlap != 0 && o.overlaps(r, &m) {
 		return openflow.OFPFMFC_OVERLAP
 	}
-	if old := o.stageInsert(r); old != nil {
+	old := o.stageInsert(r, &m)
+	if old != nil {
 		if flags&openflow.FlowResetCounts == 0 {
 			r.packets.Store(old.packets.Load())
 			r.bytes.Store(old.bytes.Load())
@@ -204,13 +221,14 @@ func (o *Ofproto) addFlow(fm *openflow.FlowMod, table uint8, value, mask *flow.F
 	} else if err := o.makeRoom(table, r, ch); err != nil {
 		return err
 	}
+	ch.noteAdded(r, old)
 	ch.changed = true
 	return nil
 }
 
 // modified returns the replacement of r that fm's modification makes.
 func (o *Ofproto) modified(r *Rule, fm *openflow.FlowMod, now int64) *Rule {
-	nr := &Rule{Table: r.Table, Priority: r.Priority, Match: r.Match, Mask: r.Mask, Cookie: r.Cookie,
+	nr := &Rule{Table: r.Table, Priority: r.Priority, Cookie: r.Cookie,
 		Flags: r.Flags, Importance: r.Importance, IdleTimeout: r.IdleTimeout, HardTimeout: r.HardTimeout,
 		Created: r.Created, Modified: now, prio: r.prio}
 	if fm.NewCookie != openflow.CookieUnchanged {
@@ -227,19 +245,20 @@ func (o *Ofproto) modified(r *Rule, fm *openflow.FlowMod, now int64) *Rule {
 }
 
 // overlaps reports whether another visible rule of r's table and priority
-// could match a packet r matches (check_overlap). The rule r would replace
-// does not count.
-func (o *Ofproto) overlaps(r *Rule) bool {
-	rv, rm := r.Match.Words(), r.Mask.Words()
+// could match a packet that r, with match m, matches (check_overlap). The
+// rule r would replace does not count.
+func (o *Ofproto) overlaps(r *Rule, m *classifier.Match) bool {
+	rv, rm := m.Flow.Words(), m.Mask.Words()
 	for cr := range o.tables[r.Table].Rules() {
 		x := cr.Value
 		if x.hidden || x.Priority != r.Priority {
 			continue
 		}
-		if x.Mask == r.Mask && x.Match == r.Match {
+		if x.HasMatch(&m.Flow, &m.Mask) {
 			continue
 		}
-		xv, xm := x.Match.Words(), x.Mask.Words()
+		xmatch := x.Match()
+		xv, xm := xmatch.Words(), x.Mask().Words()
 		disjoint := false
 		for i := range rv {
 			if (rv[i]^xv[i])&rm[i]&xm[i] != 0 {

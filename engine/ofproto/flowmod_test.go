@@ -534,7 +534,7 @@ func TestHiddenRules(t *testing.T) {
 	}
 	n := 0
 	s.AllRules(func(r *Rule) bool { n++; return true })
-	if n != 1 {
+	if n != 1+len(internalRules) {
 		t.Fatal("AllRules")
 	}
 	s.RemoveHidden(h)

@@ -51,7 +51,8 @@ func FuzzFlowMods(f *testing.F) {
 					// The rule's own match finds it or a rule of at
 					// least its priority.
 					var wc flow.Flow
-					got := o.Lookup(r.Table, &r.Match, &wc)
+					match := r.Match()
+					got := o.Lookup(r.Table, &match, &wc)
 					if got == nil || got.ClassifierPriority() < r.ClassifierPriority() {
 						t.Fatalf("lookup of %v found %v", r.OpenFlowMatch(), got)
 					}

@@ -126,10 +126,18 @@ func (oc *ofconn) handleMessage(m openflow.Message, h openflow.Header, raw []byt
 		oc.mu.Lock()
 		oc.pinFormat = m.Format
 		oc.mu.Unlock()
+	case *openflow.FlowMonitorRequest:
+		return oc.flowMonitorRequest(m, h)
+	case *openflow.NXFlowMonitorCancel:
+		return oc.flowMonitorCancel(m.ID)
 	case *openflow.NXFlowModTableID:
 		oc.mu.Lock()
 		oc.tableID = m.Enable
 		oc.mu.Unlock()
+	case *openflow.QueueGetConfigRequest:
+		return oc.queueGetConfig(m, h)
+	case *openflow.QueueDescRequest:
+		return oc.queueDesc(m, h)
 	default:
 		if mp, isMultipart := m.(multipartRequest); isMultipart {
 			return oc.multipart(mp, h)
@@ -187,12 +195,12 @@ func (oc *ofconn) flowMod(fm *openflow.FlowMod, h openflow.Header) (openflow.Err
 	if fm.BufferID != openflow.BufferNone {
 		// OVS keeps no packet buffers: the flow is added, and the
 		// buffered packet is reported unknown.
-		if err := oc.o.FlowModVersion(fm, openflow.Version(h.Version)); err != nil {
+		if err := oc.o.flowModBy(fm, openflow.Version(h.Version), oc, h.Xid); err != nil {
 			return errorCodeOf(err, openflow.OFPFMFC_UNKNOWN), false
 		}
 		return openflow.OFPBRC_BUFFER_UNKNOWN, false
 	}
-	if err := oc.o.FlowModVersion(fm, openflow.Version(h.Version)); err != nil {
+	if err := oc.o.flowModBy(fm, openflow.Version(h.Version), oc, h.Xid); err != nil {
 		return errorCodeOf(err, openflow.OFPFMFC_UNKNOWN), false
 	}
 	return 0, true

@@ -167,9 +167,14 @@ var orderedSlots = sync.OnceValue(func() []orderedSlot {
 // (the value already masked).
 func FlowMatch(m *openflow.Match) (value, mask flow.Flow, err error) {
 	slots, _ := slotTable()
-	// One buffer for every field: the slot functions are called through
-	// func values, so whatever is passed to them escapes to the heap.
-	buf := make([]byte, 32)
+	// The slot functions are called through func values, so whatever is
+	// passed to them escapes to the heap: the flows and the field buffer
+	// are a pooled scratch, or every flow-mod would leave two flows of
+	// garbage behind.
+	sc := flowMatchPool.Get().(*matchScratch)
+	defer flowMatchPool.Put(sc)
+	sc.value, sc.mask = flow.Flow{}, flow.Flow{}
+	buf := sc.buf[:]
 	for _, e := range m.Entries() {
 		s, ok := slots[e.Field]
 		if !ok {
@@ -181,31 +186,78 @@ func FlowMatch(m *openflow.Match) (value, mask flow.Flow, err error) {
 			mk[i] = e.Mask[i]
 			v[i] = e.Value[i] & e.Mask[i]
 		}
-		s.set(&value, v[:n])
-		s.set(&mask, mk[:n])
+		s.set(&sc.value, v[:n])
+		s.set(&sc.mask, mk[:n])
 	}
-	if mask.Key.PacketType == ^uint32(0) && value.Key.PacketType == 0 {
+	if sc.mask.Key.PacketType == ^uint32(0) && sc.value.Key.PacketType == 0 {
 		// packet_type=ethernet, which OpenFlow 1.0 matches imply, is
 		// true of every packet this switch carries: dropping it makes a
 		// flow the same whichever version installed it, as in OVS.
-		mask.Key.PacketType = 0
+		sc.mask.Key.PacketType = 0
 	}
-	return value, mask, nil
+	return sc.value, sc.mask, nil
 }
+
+var flowMatchPool = sync.Pool{New: func() any { return new(matchScratch) }}
 
 // OpenFlowMatch converts a classifier value and mask back to an OpenFlow
 // match, in the registry's field order.
 func OpenFlowMatch(value, mask *flow.Flow) *openflow.Match {
 	m := &openflow.Match{}
-	// One buffer for every field, as in FlowMatch: slices passed to the
-	// slot functions escape, and one escape per flow is cheaper than one
-	// per field of every flow a dump reports.
-	buf := make([]byte, 32)
+	fillOpenFlowMatch(m, value, mask, new(matchScratch))
+	return m
+}
+
+// matchScratch is what converting a flow to an OpenFlow match needs on the
+// heap: the slot functions are called through function values, so the
+// flows and buffers passed to them escape, and a caller converting many
+// flows (a flow dump) allocates one scratch and reuses it.
+type matchScratch struct {
+	buf         [32]byte // one field's value and mask
+	value, mask flow.Flow
+
+	// The fields that fields' mask covers, with their masks: the rules
+	// of a dump come subtable by subtable, so consecutive rules mostly
+	// have the same mask, and finding its fields means asking every
+	// field the switch supports.
+	fields       []maskedField
+	fieldsMask   flow.Flow
+	fieldsCached bool
+}
+
+type maskedField struct {
+	id   openflow.FieldID
+	get  func(f *flow.Flow, b []byte)
+	mask [16]byte
+}
+
+// fillOpenFlowMatch is OpenFlowMatch into m, reusing m's storage.
+func fillOpenFlowMatch(m *openflow.Match, value, mask *flow.Flow, scratch *matchScratch) {
+	m.Reset()
+	if !scratch.fieldsCached || scratch.fieldsMask != *mask {
+		scratch.maskedFields(mask)
+	}
+	buf := scratch.buf[:]
+	for i := range scratch.fields {
+		f := &scratch.fields[i]
+		n := openflow.StorageBytes(f.id)
+		v := buf[:n]
+		f.get(value, v)
+		e := openflow.Entry{Field: f.id, Mask: f.mask}
+		copy(e.Value[:], v)
+		m.SetEntry(e)
+	}
+}
+
+// maskedFields finds the fields mask covers, in the registry's order.
+func (sc *matchScratch) maskedFields(mask *flow.Flow) {
+	sc.fields = sc.fields[:0]
+	sc.fieldsMask, sc.fieldsCached = *mask, true
+	buf := sc.buf[:]
 	for _, os := range orderedSlots() {
-		id, s := os.id, os.slot
-		n := openflow.StorageBytes(id)
-		mk := buf[16 : 16+n]
-		s.get(mask, mk)
+		n := openflow.StorageBytes(os.id)
+		mk := buf[:n]
+		os.slot.get(mask, mk)
 		zero := true
 		for _, b := range mk {
 			if b != 0 {
@@ -216,12 +268,8 @@ func OpenFlowMatch(value, mask *flow.Flow) *openflow.Match {
 		if zero {
 			continue
 		}
-		v := buf[:n]
-		s.get(value, v)
-		e := openflow.Entry{Field: id}
-		copy(e.Mask[:], mk)
-		copy(e.Value[:], v)
-		m.SetEntry(e)
+		f := maskedField{id: os.id, get: os.slot.get}
+		copy(f.mask[:], mk)
+		sc.fields = append(sc.fields, f)
 	}
-	return m
 }

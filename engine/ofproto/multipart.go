@@ -1,6 +1,8 @@
 package ofproto
 
 import (
+	"encoding/binary"
+
 	"github.com/govs/ovs/proto/openflow"
 )
 
@@ -44,26 +46,7 @@ func (oc *ofconn) multipart(req multipartRequest, h openflow.Header) (openflow.E
 			reply = &openflow.AggregateStatsReply{NXM: r.NXM, PacketCount: p, ByteCount: b, FlowCount: n}
 			break
 		}
-		fr := &openflow.FlowStatsReply{NXM: r.NXM}
-		if r.TableID == openflow.TableAll {
-			// Room for every rule up front: a dump of 100,000 flows
-			// would otherwise copy the list over and over as it grows.
-			n := 0
-			for t := 0; t < numTablesAnnounced; t++ {
-				n += o.Count(uint8(t))
-			}
-			fr.Flows = make([]openflow.FlowDump, 0, n)
-		}
-		err := o.Flows(filter, func(rule *Rule) bool {
-			// NXST_FLOW and OpenFlow 1.5's statistics carry the idle
-			// and hard ages.
-			fr.Flows = append(fr.Flows, rule.Dump(now, r.NXM || openflow.Version(h.Version) >= openflow.V15))
-			return true
-		})
-		if err != nil {
-			return errorCodeOf(err, openflow.OFPBRC_BAD_STAT), false
-		}
-		reply = fr
+		return oc.flowStats(r, filter, now, h)
 	case *openflow.TableStatsRequest:
 		tr := &openflow.TableStatsReply{}
 		for t := 0; t < numTablesAnnounced; t++ {
@@ -91,8 +74,32 @@ func (oc *ofconn) multipart(req multipartRequest, h openflow.Header) (openflow.E
 		}
 		reply = pr
 	case *openflow.QueueStatsRequest:
-		// No QoS queues are configured on userspace ports.
-		reply = &openflow.QueueStatsReply{}
+		// Without QoS every port has just OVS's default queue 0, whose
+		// counters the datapath does not keep (all-ones: unknown). OVS
+		// walks its port hash, which puts LOCAL first for the usual small
+		// port numbers; the rest follow in port-stats order.
+		var ports []openflow.PortStats
+		if id := o.identity(); id.PortStats != nil {
+			ports = id.PortStats(r.PortNo)
+		}
+		if len(ports) == 0 {
+			return openflow.OFPQOFC_BAD_PORT, false
+		}
+		if r.QueueID != 0 && r.QueueID != openflow.QueueAll {
+			return openflow.OFPQOFC_BAD_QUEUE, false
+		}
+		qr := &openflow.QueueStatsReply{Queues: make([]openflow.QueueStats, 0, len(ports))}
+		unknown := openflow.QueueStats{TxBytes: ^uint64(0), TxPackets: ^uint64(0), TxErrors: ^uint64(0),
+			DurationSec: ^uint32(0), DurationNsec: ^uint32(0)}
+		for pass := 0; pass < 2; pass++ {
+			for i := range ports {
+				if (ports[i].PortNo == openflow.PortLocal) == (pass == 0) {
+					unknown.PortNo = ports[i].PortNo
+					qr.Queues = append(qr.Queues, unknown)
+				}
+			}
+		}
+		reply = qr
 	default:
 		if rep, code, ok := oc.multipartMore(req, h); !ok {
 			return code, false
@@ -105,14 +112,7 @@ func (oc *ofconn) multipart(req multipartRequest, h openflow.Header) (openflow.E
 		logConn.Warn("%s: cannot encode %v reply: %v", o.Name, req.StatsType(), err)
 		return openflow.OFPBRC_BAD_STAT, false
 	}
-	for len(b) > 0 {
-		one, rest, err := openflow.SplitMessage(b)
-		if err != nil {
-			break
-		}
-		oc.send(one)
-		b = rest
-	}
+	oc.sendEach(b)
 	return 0, true
 }
 
@@ -235,4 +235,91 @@ func (o *Ofproto) meterFlowCounts() map[uint32]uint32 {
 		return true
 	})
 	return counts
+}
+
+// flowStatsChunk is how many flows a flow-statistics reply encodes at a
+// time: about 64 KiB of NXST_FLOW, one message's worth.
+const flowStatsChunk = 512
+
+// flowStats answers a flow statistics request. The rules are picked under
+// the switch's lock (the snapshot a dump must be) and encoded after it is
+// released, a chunk at a time through the same few FlowDumps: a dump of
+// 100,000 flows held each as a FlowDump with its own match before a byte
+// was encoded, which took more memory than the table itself. The chunks
+// are sent only when all are encoded, so that a flow the requested version
+// cannot express fails the whole request, as before, instead of cutting
+// a reply short.
+func (oc *ofconn) flowStats(r *openflow.FlowStatsRequest, filter *FlowFilter, now int64, h openflow.Header) (openflow.ErrorCode, bool) {
+	o := oc.o
+	var rules []*Rule
+	if r.TableID == openflow.TableAll {
+		// Room for every rule up front: a dump of 100,000 flows
+		// would otherwise copy the list over and over as it grows.
+		n := 0
+		for t := 0; t < numTablesAnnounced; t++ {
+			n += o.Count(uint8(t))
+		}
+		rules = make([]*Rule, 0, n)
+	}
+	err := o.Flows(filter, func(rule *Rule) bool {
+		rules = append(rules, rule)
+		return true
+	})
+	if err != nil {
+		return errorCodeOf(err, openflow.OFPBRC_BAD_STAT), false
+	}
+	out, err := encodeFlowStats(rules, r.NXM, openflow.Version(h.Version), h.Xid, now)
+	if err != nil {
+		logConn.Warn("%s: cannot encode %v reply: %v", o.Name, r.StatsType(), err)
+		return openflow.OFPBRC_BAD_STAT, false
+	}
+	for _, b := range out {
+		if !oc.send(b) {
+			break
+		}
+	}
+	return 0, true
+}
+
+// encodeFlowStats encodes the flow-statistics reply (NXST_FLOW if nxm)
+// for rules at time now, in version v, as chunks of complete messages.
+func encodeFlowStats(rules []*Rule, nxm bool, v openflow.Version, xid uint32, now int64) ([][]byte, error) {
+	// NXST_FLOW and OpenFlow 1.5's statistics carry the idle and hard
+	// ages.
+	ages := nxm || v >= openflow.V15
+	fr := &openflow.FlowStatsReply{NXM: nxm, Flows: make([]openflow.FlowDump, min(len(rules), flowStatsChunk))}
+	scratch := new(matchScratch)
+	var out [][]byte
+	for i := 0; ; {
+		n := min(flowStatsChunk, len(rules)-i)
+		fr.Flows = fr.Flows[:n]
+		for j := range n {
+			rules[i+j].dumpTo(&fr.Flows[j], now, ages, scratch)
+		}
+		i += n
+		b, err := openflow.AppendMultipartReplies(make([]byte, 0, n*160+64), fr, v, xid)
+		if err != nil {
+			return nil, err
+		}
+		out = append(out, b)
+		if i >= len(rules) {
+			return out, nil
+		}
+		setStatsMore(b)
+	}
+}
+
+// setStatsMore sets the "more" flag on the last of the multipart replies
+// in b: the parts of one reply encoded separately are one reply.
+func setStatsMore(b []byte) {
+	last := 0
+	for off := 0; off+openflow.HeaderLen <= len(b); {
+		n := int(binary.BigEndian.Uint16(b[off+2:]))
+		if n < openflow.HeaderLen {
+			return
+		}
+		last, off = off, off+n
+	}
+	at := last + openflow.HeaderLen + 2
+	binary.BigEndian.PutUint16(b[at:], binary.BigEndian.Uint16(b[at:])|openflow.StatsMore)
 }

@@ -34,6 +34,10 @@ type ofconn struct {
 	closing sync.Once
 	dropped atomic.Uint64
 
+	// monPaused says the flow monitors are paused until the queue
+	// drains; monResuming that a resume is under way (monitor.go).
+	monPaused, monResuming atomic.Bool
+
 	lastRx atomic.Int64 // unix nanoseconds of the last message received
 
 	mu        sync.Mutex // guards the protocol state below
@@ -193,6 +197,9 @@ func (oc *ofconn) writer() {
 				oc.close()
 				return
 			}
+			if oc.monPaused.Load() && len(oc.out) == 0 {
+				oc.monitorDrained()
+			}
 		case <-oc.done:
 			return
 		}
@@ -206,6 +213,18 @@ func (oc *ofconn) send(b []byte) bool {
 		return true
 	case <-oc.done:
 		return false
+	}
+}
+
+// sendEach queues each message of b (a run of encoded messages, such as
+// a multipart reply split in parts), waiting for room.
+func (oc *ofconn) sendEach(b []byte) {
+	for len(b) > 0 {
+		one, rest, err := openflow.SplitMessage(b)
+		if err != nil || !oc.send(one) {
+			return
+		}
+		b = rest
 	}
 }
 

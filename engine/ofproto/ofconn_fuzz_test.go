@@ -58,6 +58,14 @@ func FuzzOfconn(f *testing.F) {
 			OutGroup: openflow.GroupAny}, uint8(v), 8); err == nil {
 			f.Add(b)
 		}
+		mon := &openflow.FlowMonitorRequest{Monitors: []openflow.FlowMonitor{{ID: 1, OutPort: openflow.PortNone,
+			OutGroup: openflow.GroupAny, TableID: openflow.TableAll, Flags: openflow.MonitorInitial | openflow.MonitorAdd}}}
+		if b, err := openflow.Encode(mon, uint8(v), 9); err == nil {
+			f.Add(b)
+		}
+		if b, err := openflow.Encode(&openflow.NXFlowMonitorCancel{ID: 1}, uint8(v), 10); err == nil {
+			f.Add(b)
+		}
 	}
 	f.Add([]byte{4, 14, 0, 8, 0, 0, 0, 1})
 	f.Add([]byte{1, 4, 0, 16, 0, 0, 0, 1, 0, 0, 0x23, 0x20, 0, 0, 0, 99})

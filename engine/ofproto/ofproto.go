@@ -87,6 +87,8 @@ type Ofproto struct {
 	groups idTable[Group]
 	meters idTable[Meter]
 
+	mon monitorHub // flow monitors (monitor.go)
+
 	idMu sync.Mutex // guards id and mgmt
 	id   Identity
 	mgmt *mgmt
@@ -110,7 +112,9 @@ func New(name string, onChange func()) *Ofproto {
 	o.meters.init()
 	r := &Rule{Table: 0, Priority: 0}
 	r.SetActions([]openflow.Action{&openflow.Output{Port: openflow.PortNormal}})
-	o.Add(r)
+	var all flow.Flow
+	o.Add(r, &all, &all)
+	o.addInternalRules()
 	return o
 }
 
@@ -185,17 +189,23 @@ func (o *Ofproto) TableStats(table uint8) (active uint32, lookups, matched uint6
 	return uint32(n), c.lookups.Load(), c.matched.Load()
 }
 
-// Add inserts r as it is (no checks, no flow-mod semantics), replacing a
-// rule with the same table, match and priority, which it returns. It is for
-// rules built by the switch itself; controllers' rules come through FlowMod.
-func (o *Ofproto) Add(r *Rule) (replaced *Rule) {
+// Add inserts r with the given match (value, masked by mask) as it is (no
+// checks, no flow-mod semantics), replacing a rule with the same table,
+// match and priority, which it returns. It is for rules built by the switch
+// itself; controllers' rules come through FlowMod.
+func (o *Ofproto) Add(r *Rule, value, mask *flow.Flow) (replaced *Rule) {
+	m := classifier.Match{Mask: *mask}
+	mw, vw := m.Flow.Words(), value.Words()
+	for i, x := range mask.Words() {
+		mw[i] = vw[i] & x
+	}
 	o.mu.Lock()
 	r.prio = int32(r.Priority)
 	if r.Modified == 0 {
 		r.Modified = r.Created
 	}
 	r.idleFrom = r.Created
-	old := o.stageInsert(r)
+	old := o.stageInsert(r, &m)
 	o.commit()
 	o.mu.Unlock()
 	o.changed()
@@ -211,14 +221,15 @@ func (o *Ofproto) AddHidden(table uint8, priority int32, match, mask flow.Flow, 
 		return nil
 	}
 	now := o.Now()
-	r := &Rule{Table: table, Priority: 0xffff, Mask: mask, Created: now, Modified: now, idleFrom: now, prio: priority, hidden: true}
-	mw, vw := r.Match.Words(), match.Words()
-	for i, m := range mask.Words() {
-		mw[i] = vw[i] & m
+	r := &Rule{Table: table, Priority: 0xffff, Created: now, Modified: now, idleFrom: now, prio: priority, hidden: true}
+	m := classifier.Match{Mask: mask}
+	mw, vw := m.Flow.Words(), match.Words()
+	for i, x := range mask.Words() {
+		mw[i] = vw[i] & x
 	}
 	r.SetActions(acts)
 	o.mu.Lock()
-	if old := o.stageInsert(r); old == nil {
+	if old := o.stageInsert(r, &m); old == nil {
 		o.hidden[table]++
 	}
 	o.commit()
@@ -289,11 +300,10 @@ func (o *Ofproto) Sweep() {
 	o.mu.Unlock()
 }
 
-// stageInsert stages r in its table and returns the rule it replaces.
-// Caller holds o.mu.
-func (o *Ofproto) stageInsert(r *Rule) *Rule {
-	m := classifier.Match{Flow: r.Match, Mask: r.Mask}
-	cr, old := o.tables[r.Table].StageInsert(&m, r.prio, r)
+// stageInsert stages r with match m (its value already masked) in its
+// table and returns the rule it replaces. Caller holds o.mu.
+func (o *Ofproto) stageInsert(r *Rule, m *classifier.Match) *Rule {
+	cr, old := o.tables[r.Table].StageInsert(m, r.prio, r)
 	r.cr = cr
 	o.staged = append(o.staged, r)
 	if old == nil {
@@ -348,14 +358,22 @@ func (o *Ofproto) abort() {
 // hook may call back into the switch). now is the switch's clock at the
 // start, one time for everything fn does.
 func (o *Ofproto) transact(fn func(now int64, ch *change) error) error {
-	var ch change
+	return o.transactBy(nil, 0, fn)
+}
+
+// transactBy is transact for a change requested on connection by with
+// xid, which flow monitors report to it in abbreviated form.
+func (o *Ofproto) transactBy(by *ofconn, xid uint32, fn func(now int64, ch *change) error) error {
+	ch := change{by: by, xid: xid}
 	o.mu.Lock()
+	ch.watched = o.mon.watched()
 	if err := fn(o.Now(), &ch); err != nil {
 		o.abort()
 		o.mu.Unlock()
 		return err
 	}
 	o.commit()
+	o.monitorCommit(&ch)
 	hook := o.onRemoved
 	o.mu.Unlock()
 	o.report(hook, ch.removed, ch.changed)

@@ -14,11 +14,14 @@ import (
 // becomes visible at once. The actions can be swapped atomically (SetActions)
 // for rules the switch builds itself; the counters are updated by the
 // revalidator.
+//
+// The match is not stored here: the classifier keeps it, compressed to the
+// words its mask covers, with the mask shared by every rule of the same
+// mask (Match and Mask read it back). Two whole flows per rule were 480 of
+// a rule's ~650 bytes, and a switch with 100,000 flows is mostly rules.
 type Rule struct {
 	Table    uint8
 	Priority uint16
-	Match    flow.Flow // already masked by Mask
-	Mask     flow.Flow
 	Cookie   uint64
 
 	Flags                    openflow.FlowModFlags
@@ -41,6 +44,40 @@ type Rule struct {
 
 	packets, bytes atomic.Uint64
 	used           atomic.Int64 // milliseconds of the last hit, 0 when never
+}
+
+// Match returns the rule's match value (masked by Mask). It is only known
+// once the rule has been added to a table.
+func (r *Rule) Match() flow.Flow {
+	if r.cr == nil {
+		return flow.Flow{}
+	}
+	return r.cr.MatchValue()
+}
+
+// Mask returns the rule's mask, shared with every rule of its table that
+// has the same one: the caller must not change it. The mask of a rule not
+// yet added to a table is all-wildcards.
+func (r *Rule) Mask() *flow.Flow {
+	if r.cr == nil {
+		return &catchAll
+	}
+	return r.cr.Mask()
+}
+
+var catchAll flow.Flow
+
+// Matches reports whether the packet (or masked value) f matches r.
+func (r *Rule) Matches(f *flow.Flow) bool {
+	if r.cr == nil {
+		return true
+	}
+	return r.cr.Matches(f)
+}
+
+// HasMatch reports whether r's match is value (masked by mask) and mask.
+func (r *Rule) HasMatch(value, mask *flow.Flow) bool {
+	return *r.Mask() == *mask && r.Matches(value)
 }
 
 // Actions returns the rule's current actions.
@@ -110,13 +147,28 @@ func duration(now, t int64) (sec, nsec uint32) {
 }
 
 // OpenFlowMatch returns the rule's match in the OpenFlow model.
-func (r *Rule) OpenFlowMatch() *openflow.Match { return OpenFlowMatch(&r.Match, &r.Mask) }
+func (r *Rule) OpenFlowMatch() *openflow.Match {
+	m := &openflow.Match{}
+	s := new(matchScratch)
+	s.value = r.Match()
+	fillOpenFlowMatch(m, &s.value, r.Mask(), s)
+	return m
+}
 
 // Dump describes the rule as a flow-statistics reply does at time now.
 // idle_age and hard_age (seconds since last use and last modification) are
 // only in Nicira's NXST_FLOW replies, so they are -1 unless nxm.
 func (r *Rule) Dump(now int64, nxm bool) openflow.FlowDump {
-	d := openflow.FlowDump{
+	var d openflow.FlowDump
+	r.dumpTo(&d, now, nxm, new(matchScratch))
+	return d
+}
+
+// dumpTo is Dump into d, reusing d's match storage and scratch: a dump of
+// many flows fills the same few FlowDumps over and over.
+func (r *Rule) dumpTo(d *openflow.FlowDump, now int64, nxm bool, scratch *matchScratch) {
+	m := d.Match
+	*d = openflow.FlowDump{
 		Cookie:      r.Cookie,
 		TableID:     r.Table,
 		IdleTimeout: r.IdleTimeout,
@@ -126,16 +178,17 @@ func (r *Rule) Dump(now int64, nxm bool) openflow.FlowDump {
 		IdleAge:     -1,
 		HardAge:     -1,
 		Priority:    r.Priority,
-		Match:       *r.OpenFlowMatch(),
 		Actions:     r.Actions(),
 	}
+	scratch.value = r.Match()
+	fillOpenFlowMatch(&m, &scratch.value, r.Mask(), scratch)
+	d.Match = m
 	d.DurationSec, d.DurationNsec = duration(now, r.Created)
 	d.PacketCount, d.ByteCount = r.counters()
 	if nxm {
 		d.IdleAge = ageSeconds(now, r.lastUsed())
 		d.HardAge = ageSeconds(now, r.Modified)
 	}
-	return d
 }
 
 func ageSeconds(now, t int64) int {

@@ -41,9 +41,15 @@
 // Not done, and why: pop_mpls to a non-MPLS type is not followed by a
 // recirculation (OVS reparses the uncovered L3 header that way), so
 // lookups after it see no L3 fields; controller(pause) continuations
-// and fin_timeout's timeout changes need ofproto support that is not
-// there; sample has no IPFIX exporter to feed; ct is not translated (no
-// connection tracker in this datapath).
+// need ofproto support that is not there; sample has no IPFIX exporter
+// to feed; ct is not translated (no connection tracker in this datapath).
+//
+// fin_timeout takes effect outside translation proper: translation notes
+// the rule and values in the Cache, and whoever pushes a datapath flow's
+// statistics (the upcall for its first packet, the revalidator after)
+// lowers the rule's timeouts when the flow's TCP flags show a FIN or RST.
+// The megaflow matches the IP protocol only, not the TCP flags, as OVS's
+// does: FIN packets stay in the datapath.
 package xlate
 
 import (

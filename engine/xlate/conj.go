@@ -28,15 +28,7 @@ func conjOnly(acts []openflow.Action) bool {
 	return true
 }
 
-func ruleMatches(r *ofproto.Rule, f *flow.Flow) bool {
-	fw, mw, vw := f.Words(), r.Mask.Words(), r.Match.Words()
-	for i := range fw {
-		if fw[i]&mw[i] != vw[i] {
-			return false
-		}
-	}
-	return true
-}
+func ruleMatches(r *ofproto.Rule, f *flow.Flow) bool { return r.Matches(f) }
 
 type conjKey struct {
 	prio int32
@@ -64,7 +56,7 @@ func (x *ctx) conjunction(br *Bridge, id uint8) *ofproto.Rule {
 	for _, r := range rules {
 		acts := r.Actions()
 		if conjOnly(acts) {
-			mw := r.Mask.Words()
+			mw := r.Mask().Words()
 			for i := range ww {
 				ww[i] |= mw[i]
 			}
@@ -86,7 +78,7 @@ func (x *ctx) conjunction(br *Bridge, id uint8) *ofproto.Rule {
 			}
 			continue
 		}
-		if r.Mask.ConjID != 0 {
+		if r.Mask().ConjID != 0 {
 			continue // conj_id rules are looked up below
 		}
 		if ruleMatches(r, &x.flow) && (plain == nil || r.ClassifierPriority() > plain.ClassifierPriority()) {
@@ -112,7 +104,7 @@ func (x *ctx) conjunction(br *Bridge, id uint8) *ofproto.Rule {
 	x.wc.ConjID = ^uint32(0)
 	var chosen *ofproto.Rule
 	for _, r := range rules {
-		if r.Mask.ConjID != 0 && ruleMatches(r, &x.flow) &&
+		if r.Mask().ConjID != 0 && ruleMatches(r, &x.flow) &&
 			(chosen == nil || r.ClassifierPriority() > chosen.ClassifierPriority()) {
 			chosen = r
 		}

@@ -67,7 +67,7 @@ func withinLimit(br *Bridge, l *openflow.Learn, fm *openflow.FlowMod) bool {
 		if r.Table != l.Table {
 			return true
 		}
-		if r.Priority == fm.Priority && r.Match == match && r.Mask == mask {
+		if r.Priority == fm.Priority && r.HasMatch(&match, &mask) {
 			exists = true
 			return false
 		}

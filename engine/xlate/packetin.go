@@ -136,7 +136,7 @@ func (x *ctx) controller(br *Bridge, reason uint8, maxLen, id uint16, userdata [
 		// own actions or the tables', is reason packet_out (which the
 		// connection manager reports as action before OpenFlow 1.4).
 		reason = openflow.ReasonPacketOut
-	case x.rule != nil && x.rule.Priority == 0 && x.rule.Mask == (flow.Flow{}):
+	case x.rule != nil && x.rule.Priority == 0 && *x.rule.Mask() == (flow.Flow{}):
 		reason = ReasonExplicitMiss
 	}
 	// Only the pipeline's own state is frozen: the packet's fields come

@@ -60,6 +60,16 @@ type Cache struct {
 	Groups []GroupUse
 	// Tables the flow's packets are looked up in, for table statistics.
 	Tables []TableUse
+	// Fins are the fin_timeout actions the flow's packets go through:
+	// a TCP FIN or RST among them lowers their rules' timeouts.
+	Fins []FinTimeout
+}
+
+// FinTimeout is one fin_timeout action of rule Rule of bridge OF.
+type FinTimeout struct {
+	OF         *ofproto.Ofproto
+	Rule       *ofproto.Rule
+	Idle, Hard uint16
 }
 
 // TableUse is one flow table lookup a datapath flow's packets stand for.
@@ -335,8 +345,13 @@ func (x *ctx) doActions(br *Bridge, inPort *Port, acts []openflow.Action) {
 			}
 		case *openflow.FinTimeout:
 			// Whether the packet is TCP decides whether the timeouts
-			// change (on FIN or RST, at revalidation).
+			// change. Its flags do not enter the megaflow: as in OVS,
+			// a FIN or RST is noticed in the datapath flow's TCP flags
+			// when its statistics are pushed (or at the upcall).
 			x.wc.NwProto = 0xff
+			if x.rule != nil && x.flow.Key.NwProto == flow.IPProtoTCP {
+				x.out.Cache.Fins = append(x.out.Cache.Fins, FinTimeout{br.OF, x.rule, a.Idle, a.Hard})
+			}
 		case *openflow.Note, *openflow.Conjunction:
 			// No effect on the packet.
 		default:

@@ -227,9 +227,9 @@ func TestPipelineActions(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		r := &ofproto.Rule{Table: table, Priority: prio, Match: v, Mask: mk}
+		r := &ofproto.Rule{Table: table, Priority: prio}
 		r.SetActions(acts)
-		br.OF.Add(r)
+		br.OF.Add(r, &v, &mk)
 	}
 	add(0, 10, "in_port=1", "load:0x3->NXM_NX_REG0[],mod_dl_src:02:00:00:00:00:99,resubmit(,1)")
 	add(1, 10, "reg0=3", "output:3")

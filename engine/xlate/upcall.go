@@ -151,6 +151,7 @@ func (h *Handler) Miss(u *dpif.Upcall) {
 	// The packet that missed counts for the rules it went through.
 	if u.Packet != nil {
 		out.Cache.credit(1, uint64(len(u.Packet.Data)), now)
+		out.Cache.finTimeouts(u.Key.TCPFlags)
 	}
 	if out.MACChanged {
 		h.Changed()
@@ -172,6 +173,19 @@ func (c *Cache) credit(packets, bytes uint64, used int64) {
 			matched = packets
 		}
 		t.OF.TableHit(t.Table, packets, matched)
+	}
+}
+
+// finTimeouts applies the cache's fin_timeout actions if tcpFlags, the
+// flags of packets that went through them, have a FIN or RST. It comes
+// after credit, so that a rule replaced with lower timeouts keeps the
+// traffic that lowered them.
+func (c *Cache) finTimeouts(tcpFlags uint16) {
+	if tcpFlags&(flow.TCPFin|flow.TCPRst) == 0 {
+		return
+	}
+	for _, f := range c.Fins {
+		f.OF.ReduceTimeouts(f.Rule, f.Idle, f.Hard)
 	}
 }
 
@@ -217,6 +231,7 @@ func (h *Handler) PacketOut(br string, pkt []byte, inPort uint32, acts []openflo
 	}
 	now := h.dp.Now()
 	x.out.Cache.credit(1, uint64(len(pkt)), now)
+	x.out.Cache.finTimeouts(key.TCPFlags)
 	if x.out.MACChanged {
 		h.Changed()
 	}
@@ -280,6 +295,7 @@ func (h *Handler) Revalidate() {
 		if st.Packets > u.packets {
 			dp, db := st.Packets-u.packets, st.Bytes-u.bytes
 			u.cache.credit(dp, db, st.Used)
+			u.cache.finTimeouts(st.TCPFlags)
 			for _, l := range u.cache.Learn {
 				l.Bridge.MAC.Refresh(l.VLAN, l.MAC, l.Bundle, nowSec)
 			}

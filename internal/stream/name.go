@@ -256,6 +256,31 @@ func WithDefaultPort(name string, port int) string {
 	return name
 }
 
+// ActiveIPv4 returns the IPv4 address and port of an active "tcp:" or
+// "ssl:" name, with defaultPort when it names none; ok is false for other
+// methods, host names and IPv6 (in-band control is IPv4 only in OVS).
+func ActiveIPv4(name string, defaultPort int) (addr netip.AddrPort, ok bool) {
+	rest, found := strings.CutPrefix(name, "tcp:")
+	if !found {
+		if rest, found = strings.CutPrefix(name, "ssl:"); !found {
+			return netip.AddrPort{}, false
+		}
+	}
+	host, port := rest, defaultPort
+	if i := strings.IndexByte(rest, ':'); i >= 0 {
+		h, p, msg := splitActive(rest)
+		if msg != "" {
+			return netip.AddrPort{}, false
+		}
+		host, port = h, p
+	}
+	ip, err := netip.ParseAddr(host)
+	if err != nil || !ip.Is4() {
+		return netip.AddrPort{}, false
+	}
+	return netip.AddrPortFrom(ip, uint16(port)), true
+}
+
 // isIP reports whether host is an IP literal (an IPv6 one may carry a
 // %zone).
 func isIP(host string) bool {

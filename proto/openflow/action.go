@@ -46,7 +46,9 @@ const (
 	ReasonPacketOut  uint8 = 5
 )
 
-var reasonNames = [...]string{"no_match", "action", "invalid_ttl", "action_set", "group", "packet_out"}
+// reasonNames are the packet-in reasons' names in actions; OVS's two
+// internal miss reasons (6, explicit, and 7, implicit) print as empty.
+var reasonNames = [...]string{"no_match", "action", "invalid_ttl", "action_set", "group", "packet_out", "", ""}
 
 // simple reports whether c fits in a plain output to the CONTROLLER port.
 func (c *Controller) simple() bool {
@@ -96,8 +98,10 @@ type SetVlanPCP struct {
 	VLANPresent bool
 }
 
-// StripVlan pops the outermost VLAN header (strip_vlan, pop_vlan).
-type StripVlan struct{}
+// StripVlan pops the outermost VLAN header (strip_vlan, pop_vlan). Pop
+// records that it came as pop_vlan (OpenFlow 1.1+ or that word in text),
+// which is only how OVS prints it back.
+type StripVlan struct{ Pop bool }
 
 // PushVlan pushes a VLAN header with the given TPID.
 type PushVlan struct{ EthType uint16 }

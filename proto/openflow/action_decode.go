@@ -8,7 +8,13 @@ func DecodeActions(b []byte, v Version) ([]Action, error) {
 	if !v.Known() {
 		return nil, OFPBRC_BAD_VERSION
 	}
-	acts := []Action{}
+	// Count first so that the list is allocated once (a flow dump
+	// decodes a list per flow).
+	n := 0
+	for r := b; len(r) >= 8 && int(u16(r, 2)) >= 8 && int(u16(r, 2)) <= len(r); r = r[u16(r, 2):] {
+		n++
+	}
+	acts := make([]Action, 0, n)
 	for len(b) > 0 {
 		if len(b) < 8 {
 			return nil, OFPBAC_BAD_LEN
@@ -115,7 +121,7 @@ func decodeAction(b []byte, v Version) (Action, error) {
 		}
 		return &PushVlan{EthType: et}, nil
 	case 18:
-		return &StripVlan{}, nil
+		return &StripVlan{Pop: true}, nil
 	case 19:
 		return &PushMPLS{EthType: u16(b, 4)}, nil
 	case 20:

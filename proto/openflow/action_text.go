@@ -142,7 +142,7 @@ func parseAction(name, v string, hasValue bool, ports PortLookup) ([]Action, err
 		}
 		return one(&SetVlanPCP{PCP: uint8(n), NoPush: name == "set_vlan_pcp"}), nil
 	case "strip_vlan", "pop_vlan":
-		return one(&StripVlan{}), nil
+		return one(&StripVlan{Pop: name == "pop_vlan"}), nil
 	case "push_vlan", "push_mpls", "pop_mpls":
 		n, err := parseUintN(v, 16)
 		if err != nil {
@@ -450,7 +450,7 @@ func parseController(v string, hasValue bool) ([]Action, error) {
 		case "reason":
 			found := false
 			for i, n := range reasonNames {
-				if n == val {
+				if n == val && n != "" {
 					c.Reason, found = uint8(i), true
 				}
 			}
@@ -784,6 +784,9 @@ func AppendAction(b []byte, a Action, names PortNamer) []byte {
 		}
 		return strconv.AppendUint(append(b, "mod_vlan_pcp:"...), uint64(a.PCP), 10)
 	case *StripVlan:
+		if a.Pop {
+			return append(b, "pop_vlan"...)
+		}
 		return append(b, "strip_vlan"...)
 	case *PushVlan:
 		return appendHexPad(append(b, "push_vlan:"...), uint64(a.EthType), 4)

@@ -31,8 +31,8 @@ func (f *FlowDump) AppendText(b []byte, names PortNamer) []byte {
 	b = appendHex0x(append(b, "cookie="...), f.Cookie)
 	b = appendDuration(append(b, ", duration="...), f.DurationSec, f.DurationNsec)
 	b = strconv.AppendUint(append(b, ", table="...), uint64(f.TableID), 10)
-	b = strconv.AppendUint(append(b, ", n_packets="...), f.PacketCount, 10)
-	b = strconv.AppendUint(append(b, ", n_bytes="...), f.ByteCount, 10)
+	b = appendFlowCounter(append(b, ", n_packets="...), f.PacketCount)
+	b = appendFlowCounter(append(b, ", n_bytes="...), f.ByteCount)
 	b = append(b, ", "...)
 	if f.IdleTimeout != 0 {
 		b = strconv.AppendUint(append(b, "idle_timeout="...), uint64(f.IdleTimeout), 10)
@@ -77,4 +77,13 @@ func (f *FlowDump) AppendText(b []byte, names PortNamer) []byte {
 		return append(b, "drop"...)
 	}
 	return AppendActions(b, f.Actions, names)
+}
+
+// appendFlowCounter prints a flow counter; all-ones is the wire's "unknown"
+// (OpenFlow 1.3+ switches that do not count), which OVS shows as "?".
+func appendFlowCounter(b []byte, n uint64) []byte {
+	if n == ^uint64(0) {
+		return append(b, '?')
+	}
+	return strconv.AppendUint(b, n, 10)
 }

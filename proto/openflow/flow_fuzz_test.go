@@ -22,7 +22,7 @@ func FuzzFlowMessages(f *testing.F) {
 		}
 	}
 	m, _ := ParseMatch("tcp,tp_dst=80", nil)
-	for _, v := range []Version{V10, V13} {
+	for _, v := range []Version{V10, V13, V15} {
 		for _, nx := range []bool{false, true} {
 			if b, err := Encode(&FlowRemoved{NXM: nx, Match: *m, Priority: 9, Reason: 2}, uint8(v), 1); err == nil {
 				f.Add(b)

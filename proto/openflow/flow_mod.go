@@ -190,22 +190,32 @@ func appendOXMMatch(b []byte, m *Match, v Version) []byte {
 // decodeOXMMatch reads an ofp_match of type OFPMT_OXM from the front of
 // b, returning the bytes after it and its padding.
 func decodeOXMMatch(b []byte, v Version, strict bool) (*Match, []byte, error) {
+	m := &Match{}
+	rest, err := m.decodeOXMMatch(b, strict, nil)
+	if err != nil {
+		return nil, nil, err
+	}
+	return m, rest, nil
+}
+
+// decodeOXMMatch is decodeOXMMatch into m, its entries from slab (see
+// Match.decodeTLVs).
+func (m *Match) decodeOXMMatch(b []byte, strict bool, slab *[]Entry) ([]byte, error) {
 	if len(b) < 4 {
-		return nil, nil, OFPBRC_BAD_LEN
+		return nil, OFPBRC_BAD_LEN
 	}
 	if u16(b, 0) != 1 {
-		return nil, nil, OFPBMC_BAD_TYPE
+		return nil, OFPBMC_BAD_TYPE
 	}
 	n := int(u16(b, 2))
 	padded := (n + 7) &^ 7
 	if n < 4 || padded > len(b) {
-		return nil, nil, OFPBMC_BAD_LEN
+		return nil, OFPBMC_BAD_LEN
 	}
-	m, err := DecodeOXM(b[4:n], v, strict)
-	if err != nil {
-		return nil, nil, err
+	if err := m.decodeTLVs(b[4:n], strict, slab); err != nil {
+		return nil, err
 	}
-	return m, b[padded:], nil
+	return b[padded:], nil
 }
 
 // NXM_NX_COOKIE: the flow cookie as a match field of NXT_FLOW_MOD and

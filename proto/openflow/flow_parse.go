@@ -50,6 +50,9 @@ func ParseFlow(s string, cmd FlowModCommand, ports PortLookup) (*FlowMod, error)
 	if !hasActs && keys&fkActions != 0 {
 		return nil, errors.New("must specify an action")
 	}
+	// One entry per field and one for the packet type, allocated once
+	// rather than grown field by field.
+	fm.Match.entries = make([]Entry, 0, strings.Count(matchPart, ",")+2)
 	rest := matchPart
 	for rest != "" {
 		name, value, hasValue, r := nextKeyValue(rest)

@@ -6,8 +6,10 @@ import (
 )
 
 // FlowRemoved tells a controller that a flow left the table. NXM selects
-// NXT_FLOW_REMOVED. OpenFlow 1.5's statistics-as-OXS form is not spoken:
-// encoding refuses it and decoding reports OFPBRC_BAD_VERSION.
+// NXT_FLOW_REMOVED. OpenFlow 1.5 carries the statistics as OXS fields after
+// the match; like OVS, the switch sends duration, packet and byte counts
+// there (no idle time, no flow count), and a decoder takes whichever OXS
+// fields come.
 type FlowRemoved struct {
 	NXM          bool
 	Match        Match
@@ -77,7 +79,19 @@ func (m *FlowRemoved) appendBody(b []byte, v Version) ([]byte, error) {
 		b = be32(be32(b, m.DurationSec), m.DurationNsec)
 		b = pad(be16(b, m.IdleTimeout), 2)
 		return be64(be64(b, m.PacketCount), m.ByteCount), nil
-	case v == V11 || v >= V15:
+	case v == V15:
+		b = append(b, m.TableID, uint8(m.Reason))
+		b = be16(be16(be16(b, m.Priority), m.IdleTimeout), m.HardTimeout)
+		b = be64(b, m.Cookie)
+		b = appendOXMMatch(b, &m.Match, v)
+		ss := len(b)
+		b = be16(be16(b, 0), 0)
+		b = be32(be32(be32(b, oxsDuration), m.DurationSec), m.DurationNsec)
+		b = be64(be32(b, oxsPacketCount), m.PacketCount)
+		b = be64(be32(b, oxsByteCount), m.ByteCount)
+		binary.BigEndian.PutUint16(b[ss+2:], uint16(len(b)-ss))
+		return pad(b, (8-(len(b)-ss)%8)%8), nil
+	case v == V11 || v > V15:
 		return b, OFPBRC_BAD_VERSION
 	}
 	b = be64(b, m.Cookie)
@@ -100,7 +114,9 @@ func decodeFlowRemoved(b []byte, v Version) (Message, error) {
 		m.DurationSec, m.DurationNsec, m.IdleTimeout = u32(b, 12), u32(b, 16), u16(b, 20)
 		m.PacketCount, m.ByteCount = u64(b, 24), u64(b, 32)
 		return m, nil
-	case v == V11 || v >= V15:
+	case v == V15:
+		return decodeFlowRemoved15(b, v)
+	case v == V11 || v > V15:
 		return nil, OFPBRC_BAD_VERSION
 	}
 	if len(b) < 40 {
@@ -118,6 +134,31 @@ func decodeFlowRemoved(b []byte, v Version) (Message, error) {
 		return nil, OFPBRC_BAD_LEN
 	}
 	m.Match = *match
+	return m, nil
+}
+
+// decodeFlowRemoved15 decodes OpenFlow 1.5's layout: the fixed part, the
+// match, then the statistics as OXS fields.
+func decodeFlowRemoved15(b []byte, v Version) (Message, error) {
+	if len(b) < 16 {
+		return nil, OFPBRC_BAD_LEN
+	}
+	m := &FlowRemoved{TableID: b[0], Reason: FlowRemovedReason(b[1]), Priority: u16(b, 2),
+		IdleTimeout: u16(b, 4), HardTimeout: u16(b, 6), Cookie: u64(b, 8)}
+	match, rest, err := decodeOXMMatch(b[16:], v, false)
+	if err != nil {
+		return nil, err
+	}
+	st, rest, err := decodeOXS(rest)
+	if err != nil {
+		return nil, err
+	}
+	if len(rest) != 0 {
+		return nil, OFPBRC_BAD_LEN
+	}
+	m.Match = *match
+	m.DurationSec, m.DurationNsec = st.durSec, st.durNsec
+	m.PacketCount, m.ByteCount = st.packets, st.bytesCnt
 	return m, nil
 }
 

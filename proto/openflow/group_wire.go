@@ -43,13 +43,10 @@ const (
 // and 1.0 through NXT_GROUP_MOD).
 func format15(v Version) bool { return v == V10 || v >= V15 }
 
-// actionVersion is the action codec used inside buckets of version v.
-func actionVersion(v Version) Version {
-	if v == V11 {
-		return V12
-	}
-	return v
-}
+// actionVersion is the action codec used inside buckets of version v:
+// each version's own, 1.1 included (OVS sends and reads OFPAT11 actions
+// there, set_vlan_vid and mod_nw_src rather than set_field).
+func actionVersion(v Version) Version { return v }
 
 // NewBucket returns a bucket with no liveness watch, the default of the
 // group syntax: weight 1 for select groups, 0 for the others.

@@ -217,7 +217,19 @@ func DecodeInstructions(b []byte, v Version) ([]Action, error) {
 			slots[1] = acts
 		}
 	}
-	out := []Action{}
+	n, last := 0, -1
+	for i, s := range slots {
+		if len(s) > 0 {
+			n += len(s)
+			last = i
+		}
+	}
+	if last >= 0 && len(slots[last]) == n {
+		// One instruction (apply_actions, usually): its list is the
+		// result, no copy needed.
+		return slots[last], nil
+	}
+	out := make([]Action, 0, n)
 	for _, s := range slots {
 		out = append(out, s...)
 	}

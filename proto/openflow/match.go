@@ -110,6 +110,10 @@ func (m *Match) Equal(o *Match) bool {
 	return true
 }
 
+// Reset empties m (it then matches every packet), keeping its storage for
+// reuse: a switch encoding many flows fills one Match over and over.
+func (m *Match) Reset() { m.entries = m.entries[:0] }
+
 // Clone returns an independent copy.
 func (m *Match) Clone() *Match {
 	return &Match{entries: append([]Entry(nil), m.entries...)}

@@ -19,6 +19,7 @@ func (m *Match) String() string { return string(m.AppendText(nil, nil)) }
 // it says the same), values masked and masks omitted when exact.
 func (m *Match) AppendText(b []byte, names PortNamer) []byte {
 	start := len(b)
+	q := newMatchQuery(m)
 	sep := func() {
 		if len(b) > start {
 			b = append(b, ',')
@@ -32,11 +33,11 @@ func (m *Match) AppendText(b []byte, names PortNamer) []byte {
 
 	et, hasET := m.EthType()
 	proto, hasProto := m.NwProto()
-	pt, ptMask, hasPT := m.uint(FieldPacketType)
+	pt, ptMask, hasPT := q.uint(FieldPacketType)
 	nonEth := hasPT && ptMask == 0xffffffff && pt != 0
 
 	for _, id := range []FieldID{FieldPktMark, FieldRecircID, FieldDpHash, FieldConjID, FieldSkbPriority, FieldActsetOutput} {
-		if v, mk, ok := m.uint(id); ok {
+		if v, mk, ok := q.uint(id); ok {
 			f := &fields[id]
 			kv(f.Name)
 			b = appendInt(b, f, v, mk, 4, names)
@@ -55,8 +56,8 @@ func (m *Match) AppendText(b []byte, names PortNamer) []byte {
 		b = append(b, ')')
 	}
 	folded, protoFolded := false, false
-	_, hasEthType := m.exact(FieldEthType)
-	if _, _, ok := m.uint(FieldRecircID); ok && hasEthType && !nonEth {
+	_, hasEthType := q.exact(FieldEthType)
+	if _, _, ok := q.uint(FieldRecircID); ok && hasEthType && !nonEth {
 		// After recirculation the packet type is no longer implied.
 		sep()
 		b = append(b, "eth"...)
@@ -76,24 +77,24 @@ func (m *Match) AppendText(b []byte, names PortNamer) []byte {
 		}
 	}
 	for id := FieldReg0; id <= FieldReg15; id++ {
-		if v, mk, ok := m.uint(id); ok {
+		if v, mk, ok := q.uint(id); ok {
 			kv(fields[id].Name)
 			b = appendInt(b, &fields[id], v, mk, 4, names)
 		}
 	}
-	if v, mk, ok := m.uint(FieldTunID); ok {
+	if v, mk, ok := q.uint(FieldTunID); ok {
 		kv("tun_id")
 		b = appendInt(b, &fields[FieldTunID], v, mk, 8, names)
 	}
-	if v, mk, ok := m.uint(FieldMetadata); ok {
+	if v, mk, ok := q.uint(FieldMetadata); ok {
 		kv("metadata")
 		b = appendInt(b, &fields[FieldMetadata], v, mk, 8, names)
 	}
-	if v, _, ok := m.uint(FieldInPort); ok {
+	if v, _, ok := q.uint(FieldInPort); ok {
 		kv("in_port")
 		b = appendPort(b, uint32(v), names)
 	}
-	if v, mk, ok := m.uint(FieldVlanTCI); ok {
+	if v, mk, ok := q.uint(FieldVlanTCI); ok {
 		switch {
 		case mk == 0x1fff && v&0x1000 != 0:
 			kv("dl_vlan")
@@ -116,7 +117,7 @@ func (m *Match) AppendText(b []byte, names PortNamer) []byte {
 		}
 	}
 	for i, id := range [2]FieldID{FieldEthSrc, FieldEthDst} {
-		if e, ok := m.Get(id); ok {
+		if e, ok := q.get(id); ok {
 			kv([2]string{"dl_src", "dl_dst"}[i])
 			b = appendEthernet(b, e.Value[:6])
 			if !allOnes(e.Mask[:6]) {
@@ -126,25 +127,25 @@ func (m *Match) AppendText(b []byte, names PortNamer) []byte {
 		}
 	}
 	if !folded && !nonEth {
-		if v, _, ok := m.uint(FieldEthType); ok {
+		if v, _, ok := q.uint(FieldEthType); ok {
 			kv("dl_type")
 			b = appendHexPad(b, v, 4)
 		}
 	}
 	for id := FieldNSHFlags; id <= FieldNSHC4; id++ {
-		v, mk, ok := m.uint(id)
+		v, mk, ok := q.uint(id)
 		if !ok {
 			continue
 		}
 		if id >= FieldNSHC1 {
 			// OVS prints the context headers only for MD type 1.
-			if md, ok := m.exact(FieldNSHMdtype); !ok || md != 1 {
+			if md, ok := q.exact(FieldNSHMdtype); !ok || md != 1 {
 				continue
 			}
 		}
 		if id >= FieldNSHC1 {
 			// OVS prints the context headers only for MD type 1.
-			if md, ok := m.exact(FieldNSHMdtype); !ok || md != 1 {
+			if md, ok := q.exact(FieldNSHMdtype); !ok || md != 1 {
 				continue
 			}
 		}
@@ -169,12 +170,12 @@ func (m *Match) AppendText(b []byte, names PortNamer) []byte {
 	}
 	isARP := hasET && (et == EthTypeARP || et == EthTypeRARP)
 	for _, id := range []FieldID{FieldIPv6Src, FieldIPv6Dst} {
-		if e, ok := m.Get(id); ok {
+		if e, ok := q.get(id); ok {
 			kv(fields[id].Name)
 			b = appendIPv6(b, e.Value, e.Mask)
 		}
 	}
-	if v, mk, ok := m.uint(FieldIPv6Label); ok {
+	if v, mk, ok := q.uint(FieldIPv6Label); ok {
 		kv("ipv6_label")
 		b = appendHexPad(b, v, 5)
 		if mk != 0xfffff {
@@ -183,7 +184,7 @@ func (m *Match) AppendText(b []byte, names PortNamer) []byte {
 		}
 	}
 	for i, id := range [2]FieldID{FieldIPSrc, FieldIPDst} {
-		if e, ok := m.Get(id); ok {
+		if e, ok := q.get(id); ok {
 			name := [2]string{"nw_src", "nw_dst"}[i]
 			if isARP {
 				name = [2]string{"arp_spa", "arp_tpa"}[i]
@@ -193,7 +194,7 @@ func (m *Match) AppendText(b []byte, names PortNamer) []byte {
 		}
 	}
 	if !protoFolded {
-		if v, _, ok := m.uint(FieldNwProto); ok {
+		if v, _, ok := q.uint(FieldNwProto); ok {
 			if isARP {
 				kv("arp_op")
 			} else {
@@ -202,7 +203,7 @@ func (m *Match) AppendText(b []byte, names PortNamer) []byte {
 			b = strconv.AppendUint(b, v, 10)
 		}
 	}
-	if v, mk, ok := m.uint(FieldNwTOS); ok {
+	if v, mk, ok := q.uint(FieldNwTOS); ok {
 		if mk&0xfc != 0 {
 			kv("nw_tos")
 			b = strconv.AppendUint(b, v&0xfc, 10)
@@ -212,17 +213,17 @@ func (m *Match) AppendText(b []byte, names PortNamer) []byte {
 			b = strconv.AppendUint(b, v&3, 10)
 		}
 	}
-	if v, _, ok := m.uint(FieldNwTTL); ok {
+	if v, _, ok := q.uint(FieldNwTTL); ok {
 		kv("nw_ttl")
 		b = strconv.AppendUint(b, v, 10)
 	}
 	for _, id := range []FieldID{FieldMplsLabel, FieldMplsTC, FieldMplsTTL, FieldMplsBOS} {
-		if v, _, ok := m.uint(id); ok {
+		if v, _, ok := q.uint(id); ok {
 			kv(fields[id].Name)
 			b = strconv.AppendUint(b, v, 10)
 		}
 	}
-	if v, mk, ok := m.uint(FieldIPFrag); ok {
+	if v, mk, ok := q.uint(FieldIPFrag); ok {
 		kv("nw_frag")
 		named := false
 		for _, fr := range fragNames {
@@ -240,7 +241,7 @@ func (m *Match) AppendText(b []byte, names PortNamer) []byte {
 		if !isARP {
 			continue
 		}
-		if e, ok := m.Get(id); ok {
+		if e, ok := q.get(id); ok {
 			kv(fields[id].Name)
 			b = appendEthernet(b, e.Value[:6])
 			if !allOnes(e.Mask[:6]) {
@@ -251,7 +252,7 @@ func (m *Match) AppendText(b []byte, names PortNamer) []byte {
 	}
 	icmp := hasProto && (et == EthTypeIPv4 && proto == 1 || et == EthTypeIPv6 && proto == 58)
 	for i, id := range [2]FieldID{FieldTpSrc, FieldTpDst} {
-		if v, mk, ok := m.uint(id); ok {
+		if v, mk, ok := q.uint(id); ok {
 			switch {
 			case icmp:
 				kv([2]string{"icmp_type", "icmp_code"}[i])
@@ -262,13 +263,13 @@ func (m *Match) AppendText(b []byte, names PortNamer) []byte {
 			}
 		}
 	}
-	if e, ok := m.Get(FieldNdTarget); ok {
+	if e, ok := q.get(FieldNdTarget); ok {
 		kv("nd_target")
 		b = appendIPv6(b, e.Value, e.Mask)
 	}
 	if et == EthTypeIPv6 {
 		for i, id := range [2]FieldID{FieldArpSha, FieldArpTha} {
-			if e, ok := m.Get(id); ok {
+			if e, ok := q.get(id); ok {
 				kv([2]string{"nd_sll", "nd_tll"}[i])
 				b = appendEthernet(b, e.Value[:6])
 				if !allOnes(e.Mask[:6]) {
@@ -278,11 +279,52 @@ func (m *Match) AppendText(b []byte, names PortNamer) []byte {
 			}
 		}
 	}
-	if v, mk, ok := m.uint(FieldTCPFlags); ok {
+	if v, mk, ok := q.uint(FieldTCPFlags); ok {
 		kv("tcp_flags")
 		b = appendTCPFlags(b, uint16(v), uint16(mk))
 	}
 	return b
+}
+
+// matchQuery answers the formatter's many lookups, most of them for
+// fields the match does not have, with a bit test before the search.
+type matchQuery struct {
+	m       *Match
+	present uint64 // bit i: storage field i is matched
+}
+
+// A storage field must fit in matchQuery's bitmap.
+var _ [64 - numStorage]struct{}
+
+func newMatchQuery(m *Match) matchQuery {
+	q := matchQuery{m: m}
+	for i := range m.entries {
+		q.present |= 1 << m.entries[i].Field
+	}
+	return q
+}
+
+func (q *matchQuery) has(id FieldID) bool { return id < numStorage && q.present&(1<<id) != 0 }
+
+func (q *matchQuery) uint(id FieldID) (v, mask uint64, ok bool) {
+	if !q.has(id) {
+		return 0, 0, false
+	}
+	return q.m.uint(id)
+}
+
+func (q *matchQuery) get(id FieldID) (Entry, bool) {
+	if !q.has(id) {
+		return Entry{}, false
+	}
+	return q.m.Get(id)
+}
+
+func (q *matchQuery) exact(id FieldID) (uint64, bool) {
+	if !q.has(id) {
+		return 0, false
+	}
+	return q.m.exact(id)
 }
 
 func isShorthandProto(p uint8) bool { return p == 1 || p == 6 || p == 17 || p == 132 || p == 58 }

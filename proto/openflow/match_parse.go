@@ -365,11 +365,12 @@ func parseEthernet(s string, out []byte) bool {
 // does: leading zeros are decimal and each part keeps its low 8 bits.
 func parseIPv4(s string) ([4]byte, bool) {
 	var a [4]byte
-	parts := strings.Split(s, ".")
-	if len(parts) != 4 {
+	if strings.Count(s, ".") != 3 {
 		return a, false
 	}
-	for i, p := range parts {
+	for i := range 4 {
+		p, rest, _ := strings.Cut(s, ".")
+		s = rest
 		if p == "" {
 			return a, false
 		}

@@ -1,8 +1,9 @@
 package openflow
 
-// Flow monitor notifications of OVS's Nicira extension (OpenFlow 1.0
-// only): NXT_FLOW_MONITOR_CANCEL, NXT_FLOW_MONITOR_PAUSED and
-// NXT_FLOW_MONITOR_RESUMED. The monitor requests and updates themselves
+// Flow monitor notifications of OVS's Nicira extension:
+// NXT_FLOW_MONITOR_CANCEL, NXT_FLOW_MONITOR_PAUSED and
+// NXT_FLOW_MONITOR_RESUMED in OpenFlow 1.0-1.2, the same bodies as ONF
+// experimenter messages 1870-1872 in 1.3 (1.4 has them as flow updates). The monitor requests and updates themselves
 // are statistics messages (monitor_stats.go).
 
 // NXFlowMonitorCancel cancels the flow monitor with id ID.

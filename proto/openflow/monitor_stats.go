@@ -125,7 +125,7 @@ const (
 // monitor bodies in version v.
 func appendMonitorStatsHdr(b []byte, v Version, flags uint16) ([]byte, error) {
 	switch {
-	case v == V10:
+	case v <= V12:
 		return appendNXStatsHdr(b, v, nxstFlowMonitor, flags), nil
 	case v == V13:
 		b = be16(be16(b, uint16(StatsExperimenter)), flags)
@@ -147,7 +147,7 @@ func (m *FlowMonitorRequest) appendBody(b []byte, v Version) ([]byte, error) {
 			return b, OFPMOFC_BAD_FLAGS
 		}
 		switch {
-		case v == V10:
+		case v <= V12:
 			b = be32(b, fm.ID)
 			b = be16(b, uint16(fm.Flags))
 			b = be16(b, uint16(fm.OutPort))
@@ -273,7 +273,7 @@ func appendFlowUpdate(b []byte, u *FlowUpdate, v Version) ([]byte, error) {
 	b = append(b, u.TableID, 0)
 	b = be64(b, u.Cookie)
 	s := len(b)
-	if v == V10 {
+	if v <= V12 {
 		b = AppendNXM(b, &u.Match)
 		binary.BigEndian.PutUint16(b[at:], uint16(len(b)-s))
 		b = pad(b, (8-(len(b)-s)%8)%8)
@@ -311,7 +311,7 @@ func decodeFlowMonitorBody(b []byte, v Version, flags uint16, reply bool) (Messa
 		fm := FlowMonitor{OutGroup: GroupAny}
 		var rest []byte
 		switch {
-		case v == V10:
+		case v <= V12:
 			if len(b) < 16 {
 				return nil, OFPBRC_BAD_LEN
 			}
@@ -433,7 +433,7 @@ func decodeFlowUpdate(b []byte, v Version) (FlowUpdate, int, error) {
 	u.TableID = b[14]
 	u.Cookie = u64(b, 16)
 	var rest []byte
-	if v == V10 {
+	if v <= V12 {
 		padded := (ml + 7) &^ 7
 		if 24+padded > n {
 			return u, 0, OFPBRC_BAD_LEN

@@ -73,8 +73,8 @@ func TestFlowMonitorNotifications(t *testing.T) {
 		if err != nil || got.Type() != m.Type() {
 			t.Errorf("%T: %v %v", m, got, err)
 		}
-		if _, err := Encode(m, uint8(V13), 3); err == nil {
-			t.Errorf("%T encoded in 1.3", m)
+		if _, err := Encode(m, uint8(V14), 3); err == nil {
+			t.Errorf("%T encoded in 1.4", m)
 		}
 	}
 	b := mustEncode(t, &NXFlowMonitorCancel{ID: 5}, V10, 7)
@@ -113,4 +113,27 @@ func FuzzDecodeFlowMonitor(f *testing.F) {
 			}
 		}
 	})
+}
+
+// The notifications are Nicira messages up to OpenFlow 1.2 and ONF
+// experimenter messages (1870-1872) in 1.3, as OVS has them; 1.4+ has
+// neither (PAUSED and RESUMED are flow updates there).
+func TestFlowMonitorNotificationsAgainstOVS(t *testing.T) {
+	ofctl := realOfctl(t)
+	for _, v := range []Version{V10, V11, V12, V13} {
+		for _, m := range []Message{&NXFlowMonitorCancel{ID: 0x1234}, &NXFlowMonitorPaused{}, &NXFlowMonitorResumed{}} {
+			b := mustEncode(t, m, v, 3)
+			want := runOfctl(t, ofctl, "ofp-print", hex.EncodeToString(b))
+			if got := Print(b); got != want || strings.Contains(want, "error") {
+				t.Errorf("%x:\n got %q\nwant %q", b, got, want)
+			}
+			back, _, err := Decode(b)
+			if err != nil || back.Type() != m.Type() {
+				t.Errorf("%x decodes to %v, %v", b, back, err)
+			}
+		}
+	}
+	if _, err := Encode(&NXFlowMonitorPaused{}, uint8(V14), 1); err == nil {
+		t.Error("NXT_FLOW_MONITOR_PAUSED encoded in OpenFlow 1.4")
+	}
 }

@@ -214,8 +214,9 @@ var nxSubtypes = map[uint32]MsgType{
 
 // extMsgs are message types carried as a vendor extension in some
 // versions only: OVS's NXT_GROUP_MOD gives 1.0 groups, the ONF extension
-// 230 gives 1.3 bundles, and the flow monitor notifications exist in 1.0
-// only. name is OVS's name for the carrier.
+// 230 gives 1.3 bundles, and the flow monitor notifications are Nicira
+// messages in 1.0-1.2 and ONF ones (1870-1872) in 1.3. name is OVS's name
+// for the carrier.
 var extMsgs = [...]struct {
 	t        MsgType
 	min, max Version
@@ -226,9 +227,12 @@ var extMsgs = [...]struct {
 	{MsgGroupMod, V10, V10, NiciraVendor, 31, "NXT_GROUP_MOD"},
 	{MsgBundleControl, V13, V13, ONFVendor, 2300, "ONFT_BUNDLE_CONTROL"},
 	{MsgBundleAddMessage, V13, V13, ONFVendor, 2301, "ONFT_BUNDLE_ADD_MESSAGE"},
-	{MsgNXFlowMonitorCancel, V10, V10, NiciraVendor, 21, "NXT_FLOW_MONITOR_CANCEL"},
-	{MsgNXFlowMonitorPaused, V10, V10, NiciraVendor, 22, "NXT_FLOW_MONITOR_PAUSED"},
-	{MsgNXFlowMonitorResumed, V10, V10, NiciraVendor, 23, "NXT_FLOW_MONITOR_RESUMED"},
+	{MsgNXFlowMonitorCancel, V10, V12, NiciraVendor, 21, "NXT_FLOW_MONITOR_CANCEL"},
+	{MsgNXFlowMonitorPaused, V10, V12, NiciraVendor, 22, "NXT_FLOW_MONITOR_PAUSED"},
+	{MsgNXFlowMonitorResumed, V10, V12, NiciraVendor, 23, "NXT_FLOW_MONITOR_RESUMED"},
+	{MsgNXFlowMonitorCancel, V13, V13, ONFVendor, 1870, "ONFT_FLOW_MONITOR_CANCEL"},
+	{MsgNXFlowMonitorPaused, V13, V13, ONFVendor, 1871, "ONFT_FLOW_MONITOR_PAUSED"},
+	{MsgNXFlowMonitorResumed, V13, V13, ONFVendor, 1872, "ONFT_FLOW_MONITOR_RESUMED"},
 }
 
 // extMsg returns the index in extMsgs carrying t in version v, or -1.

@@ -351,7 +351,39 @@ func nextTLV(b []byte) (t tlv, hdr uint32, rest []byte, err error) {
 func hdr16(class, field uint32) uint32 { return class<<16 | field<<9 }
 
 func decodeTLVs(b []byte, strict bool, version Version) (*Match, error) {
-	m := &Match{entries: make([]Entry, 0, len(b)/8)}
+	m := &Match{}
+	if err := m.decodeTLVs(b, strict, nil); err != nil {
+		return nil, err
+	}
+	return m, nil
+}
+
+// maxTLVEntries bounds the entries a TLV list of n bytes decodes to: a
+// TLV takes at least 5 bytes, and the first Ethernet field adds the
+// packet type.
+func maxTLVEntries(n int) int { return n/5 + 1 }
+
+// entrySlab is how many entries a slab holds: a few hundred flows' worth.
+const entrySlab = 1024
+
+// decodeTLVs decodes into m, replacing what it held. With a slab, the
+// entries are carved from *slab (the flows of a reply share a few
+// allocations instead of one each); the match's slice is then capped at
+// its length, so that a later SetEntry copies it out instead of
+// overwriting the next flow's entries.
+func (m *Match) decodeTLVs(b []byte, strict bool, slab *[]Entry) error {
+	var first *Entry // the slab's first free entry, when decoding into it
+	k := maxTLVEntries(len(b))
+	if slab != nil {
+		if cap(*slab)-len(*slab) < k {
+			*slab = make([]Entry, 0, max(k, entrySlab))
+		}
+		s := *slab
+		m.entries = s[len(s) : len(s) : len(s)+k]
+		first = &s[:len(s)+1][len(s)]
+	} else {
+		m.entries = make([]Entry, 0, k)
+	}
 	for len(b) > 0 {
 		t, _, rest, err := nextTLV(b)
 		if err == errBadField && rest != nil && !strict {
@@ -359,17 +391,25 @@ func decodeTLVs(b []byte, strict bool, version Version) (*Match, error) {
 			continue
 		}
 		if err != nil {
-			return nil, err
+			return err
 		}
 		b = rest
 		if err := m.applyTLV(t, strict); err != nil {
-			return nil, err
+			return err
 		}
 	}
 	if !strict {
 		m.Normalize()
 	}
-	return m, nil
+	if first != nil {
+		n := len(m.entries)
+		if n == 0 || &m.entries[0] == first {
+			// Still in the slab (an xxreg can make the list outgrow it).
+			*slab = (*slab)[:len(*slab)+n]
+		}
+		m.entries = m.entries[:n:n]
+	}
+	return nil
 }
 
 func (m *Match) applyTLV(t tlv, strict bool) error {

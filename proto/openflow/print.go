@@ -182,6 +182,10 @@ func appendBodyText(dst []byte, m Message, v Version) []byte {
 		return m.appendText(dst, v)
 	case *NXFlowMonitorCancel:
 		return strconv.AppendUint(append(dst, " id="...), uint64(m.ID), 10)
+	case *QueueGetConfigRequest:
+		return m.appendText(dst, v)
+	case *QueueGetConfigReply:
+		return m.appendText(dst, v)
 	case *NXFlowModTableID:
 		if m.Enable {
 			return append(dst, " enable"...)

@@ -170,8 +170,9 @@ func parseStatsHdr(b []byte, v Version, reply bool) (statsKind, error) {
 		if u32(b, vendOff) != NiciraVendor {
 			return k, &UnsupportedStatsError{Type: k.t, IsReply: reply, Vendor: u32(b, vendOff), Code: OFPBRC_BAD_VENDOR}
 		}
-		if v != V10 {
-			// OVS speaks Nicira statistics only over OpenFlow 1.0.
+		if v != V10 && !(v <= V12 && len(b) >= 16 && u32(b, 12) == nxstFlowMonitor) {
+			// OVS speaks Nicira statistics only over OpenFlow 1.0, but
+			// for flow monitoring, which 1.1 and 1.2 do the Nicira way.
 			return k, &UnsupportedStatsError{Type: k.t, IsReply: reply, Vendor: NiciraVendor, Code: OFPBRC_BAD_SUBTYPE}
 		}
 		if len(b) < vendOff+8 {

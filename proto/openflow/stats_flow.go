@@ -323,6 +323,7 @@ func decodeFlowStatsReply(b []byte, v Version, flags uint16, nx bool) (Message, 
 	if n > 0 {
 		m.Flows = make([]FlowDump, 0, n)
 	}
+	var slab []Entry // the flows' match entries
 	for len(b) > 0 {
 		if len(b) < 2 {
 			return m, OFPBRC_BAD_LEN
@@ -334,7 +335,7 @@ func decodeFlowStatsReply(b []byte, v Version, flags uint16, nx bool) (Message, 
 		e := b[:n]
 		m.Flows = append(m.Flows, FlowDump{IdleAge: -1, HardAge: -1})
 		f := &m.Flows[len(m.Flows)-1]
-		if err := decodeFlowEntry(f, e, v, nx); err != nil {
+		if err := decodeFlowEntry(f, e, v, nx, &slab); err != nil {
 			m.Flows = m.Flows[:len(m.Flows)-1]
 			return m, err
 		}
@@ -343,7 +344,7 @@ func decodeFlowStatsReply(b []byte, v Version, flags uint16, nx bool) (Message, 
 	return m, nil
 }
 
-func decodeFlowEntry(f *FlowDump, e []byte, v Version, nx bool) error {
+func decodeFlowEntry(f *FlowDump, e []byte, v Version, nx bool, slab *[]Entry) error {
 	var err error
 	switch {
 	case nx:
@@ -365,11 +366,9 @@ func decodeFlowEntry(f *FlowDump, e []byte, v Version, nx bool) error {
 		if 48+padded > len(e) {
 			return OFPBRC_BAD_LEN
 		}
-		match, err := DecodeNXM(e[48:48+ml], false)
-		if err != nil {
+		if err := f.Match.decodeTLVs(e[48:48+ml], false, slab); err != nil {
 			return err
 		}
-		f.Match = *match
 		f.Actions, err = DecodeActions(e[48+padded:], V10)
 		return err
 	case v == V10:
@@ -390,11 +389,10 @@ func decodeFlowEntry(f *FlowDump, e []byte, v Version, nx bool) error {
 		f.TableID, f.Priority = e[4], u16(e, 6)
 		f.IdleTimeout, f.HardTimeout = u16(e, 8), u16(e, 10)
 		f.Flags, f.Importance, f.Cookie = FlowModFlags(u16(e, 12)), u16(e, 14), u64(e, 16)
-		match, rest, err := decodeOXMMatch(e[24:], v, false)
+		rest, err := f.Match.decodeOXMMatch(e[24:], false, slab)
 		if err != nil {
 			return err
 		}
-		f.Match = *match
 		st, rest, err := decodeOXS(rest)
 		if err != nil {
 			return err
@@ -426,11 +424,10 @@ func decodeFlowEntry(f *FlowDump, e []byte, v Version, nx bool) error {
 		f.Actions, err = DecodeInstructions(e[48+match11Len:], v)
 		return err
 	}
-	match, rest, err := decodeOXMMatch(e[48:], v, false)
+	rest, err := f.Match.decodeOXMMatch(e[48:], false, slab)
 	if err != nil {
 		return err
 	}
-	f.Match = *match
 	f.Actions, err = DecodeInstructions(rest, v)
 	return err
 }

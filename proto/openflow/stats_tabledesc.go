@@ -2,7 +2,6 @@ package openflow
 
 import (
 	"encoding/binary"
-	"sort"
 	"strconv"
 )
 
@@ -291,23 +290,8 @@ func appendQueueRate(b []byte, name string, r uint16) []byte {
 	return append(b, '%')
 }
 
-// appendStatsText lists the queues by port, ports in number order.
+// appendStatsText lists the queues in the order received (see
+// appendQueueList).
 func (m *QueueDescReply) appendStatsText(b []byte, _ Version) []byte {
-	qs := append([]QueueDesc(nil), m.Queues...)
-	sort.SliceStable(qs, func(i, j int) bool { return qs[i].PortNo < qs[j].PortNo })
-	for i := range qs {
-		q := &qs[i]
-		if i == 0 || q.PortNo != qs[i-1].PortNo {
-			if i == 0 {
-				b = append(b, ' ')
-			}
-			b = append(appendPortNo(append(b, "port="...), q.PortNo), '\n')
-		}
-		b = strconv.AppendUint(append(b, "queue "...), uint64(q.QueueID), 10)
-		b = append(b, ':')
-		b = appendQueueRate(b, "min_rate", q.MinRate)
-		b = appendQueueRate(b, "max_rate", q.MaxRate)
-		b = append(b, '\n')
-	}
-	return b
+	return appendQueueList(b, m.Queues)
 }

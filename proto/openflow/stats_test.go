@@ -29,6 +29,11 @@ func mustActions(s string) []Action {
 // sampleFlows returns flows that every encoding of version v (nxm: NXM)
 // can carry.
 func sampleFlows(v Version, nxm bool) []FlowDump {
+	// 1.1+ carries strip_vlan as pop_vlan, and decodes it back as such.
+	pop := "pop_vlan"
+	if v == V10 {
+		pop = "strip_vlan"
+	}
 	flows := []FlowDump{
 		{Cookie: 0x1234, DurationSec: 5, DurationNsec: 123000000, TableID: 0, PacketCount: 10, ByteCount: 1000,
 			IdleTimeout: 60, HardTimeout: 120, Priority: 100, IdleAge: -1, HardAge: -1,
@@ -36,7 +41,7 @@ func sampleFlows(v Version, nxm bool) []FlowDump {
 		{DurationSec: 0, TableID: 3, Priority: DefaultPriority, IdleAge: -1, HardAge: -1},
 		{Cookie: ^uint64(0) - 1, DurationSec: 40000, DurationNsec: 999999999, TableID: 254, PacketCount: 1 << 62,
 			ByteCount: 1 << 40, Priority: 0, IdleAge: -1, HardAge: -1,
-			Match: mustMatch("tcp,in_port=3,dl_vlan=10,tp_dst=80"), Actions: mustActions("strip_vlan,NORMAL")},
+			Match: mustMatch("tcp,in_port=3,dl_vlan=10,tp_dst=80"), Actions: mustActions(pop + ",NORMAL")},
 	}
 	if nxm {
 		flows[0].IdleAge, flows[0].HardAge = 3, 1

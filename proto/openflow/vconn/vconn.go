@@ -353,25 +353,34 @@ func isMultipartReply(b []byte) bool {
 // reply ends the transaction and is returned as the last reply. Other
 // messages that arrive meanwhile are dropped, as OVS's transact does.
 func (c *Conn) Transact(req []byte) ([][]byte, error) {
+	var replies [][]byte
+	err := c.TransactEach(req, func(b []byte) { replies = append(replies, b) })
+	return replies, err
+}
+
+// TransactEach is Transact handing each reply to fn as it arrives, so
+// that a long multipart reply (a dump of 100,000 flows) is decoded and
+// printed while the switch is still producing the rest, and never held
+// whole in memory.
+func (c *Conn) TransactEach(req []byte, fn func(reply []byte)) error {
 	if err := c.SendRaw(req); err != nil {
-		return nil, err
+		return err
 	}
 	xid := Xid(req)
-	var replies [][]byte
 	for {
 		b, err := c.Recv()
 		if err != nil {
-			return replies, err
+			return err
 		}
 		if Xid(b) != xid {
 			logVconn.Dbg("%s: received reply with xid %08x != expected %08x", c.name, Xid(b), xid)
 			continue
 		}
-		replies = append(replies, b)
+		fn(b)
 		if isMultipartReply(b) && moreFlag(b) {
 			continue
 		}
-		return replies, nil
+		return nil
 	}
 }
 
@@ -413,14 +422,36 @@ func (c *Conn) Barrier() (errs [][]byte, err error) {
 // TransactBatch sends every request in reqs and then a barrier, and
 // returns the error replies received before the barrier reply, the way
 // ovs-ofctl's add-flows works.
+//
+// The requests go out in writes of up to batchWrite bytes rather than one
+// system call each: 100,000 flow_mods would otherwise cost as many
+// round trips through the kernel, and the switch reads a stream anyway.
 func (c *Conn) TransactBatch(reqs [][]byte) (errs [][]byte, err error) {
+	var buf []byte
 	for _, r := range reqs {
-		if err := c.SendRaw(r); err != nil {
+		if len(buf)+len(r) > batchWrite && len(buf) > 0 {
+			if err := c.write(buf); err != nil {
+				return nil, err
+			}
+			buf = buf[:0]
+		}
+		if buf == nil {
+			buf = make([]byte, 0, batchWrite)
+		}
+		buf = append(buf, r...)
+		c.logSent(r)
+	}
+	if len(buf) > 0 {
+		if err := c.write(buf); err != nil {
 			return nil, err
 		}
 	}
 	return c.Barrier()
 }
+
+// batchWrite is the size of TransactBatch's writes: large enough that
+// system calls stop mattering, small enough to stay in cache.
+const batchWrite = 256 << 10
 
 func (c *Conn) logSent(b []byte) {
 	if logVconn.Enabled(vlog.Dbg) {
