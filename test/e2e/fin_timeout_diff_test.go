@@ -31,7 +31,13 @@ func TestFinTimeoutAgainstRealOVS(t *testing.T) {
 		dump := func() string { return normalizeDump(d.run(ofctl, "dump-flows", "br0")) }
 		d.run(ofctl, "add-flow", "br0", "priority=5,tcp,tp_dst=80,idle_timeout=60,hard_timeout=120,actions=fin_timeout(hard_timeout=20),output:2")
 		d.run(ofctl, "add-flow", "br0", "priority=6,tcp,tp_dst=81,idle_timeout=3,actions=fin_timeout(idle_timeout=5,hard_timeout=10),output:2")
-		d.run(ofctl, "add-flow", "br0", "priority=7,tcp,tp_dst=82,idle_timeout=4,actions=fin_timeout(idle_timeout=2),output:2")
+		// The test runs on real time as well as warped time, and a
+		// loaded machine can take many seconds per step: nothing may
+		// expire by real time alone. Datapath flows would after
+		// max-idle (10 s), and a short idle_timeout on a flow that no
+		// FIN or RST shortens would too.
+		d.run(d.vsctl, "set", "Open_vSwitch", ".", "other_config:max-idle=120000")
+		d.run(ofctl, "add-flow", "br0", "priority=7,tcp,tp_dst=82,idle_timeout=60,actions=fin_timeout(idle_timeout=2),output:2")
 		d.run(appctl, "netdev-dummy/receive", "p1", packet("80", "ack"))
 		d.run(appctl, "netdev-dummy/receive", "p1", packet("82", "ack"))
 		// Let the ACKs' megaflows settle and their statistics be
