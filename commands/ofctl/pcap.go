@@ -38,6 +38,7 @@ var errPcapProto = syscall.EPROTO
 type pcapReader struct {
 	r    *bufio.Reader
 	swap bool // file written in big-endian order
+	nsec bool // record timestamps in nanoseconds, not microseconds
 	link uint32
 	hdr  [16]byte
 	buf  []byte
@@ -57,9 +58,13 @@ func openPcap(r io.Reader, hexOut io.Writer) (*pcapReader, error) {
 	}
 	magic := binary.LittleEndian.Uint32(h[:])
 	switch magic {
-	case 0xa1b2c3d4, 0xa1b23c4d:
-	case 0xd4c3b2a1, 0x4d3cb2a1:
+	case 0xa1b2c3d4:
+	case 0xa1b23c4d:
+		p.nsec = true
+	case 0xd4c3b2a1:
 		p.swap = true
+	case 0x4d3cb2a1:
+		p.swap, p.nsec = true, true
 	default:
 		logPcap.Warn("bad magic 0x%08x reading pcap file (expected 0xa1b2c3d4, 0xa1b23c4d, 0xd4c3b2a1, or 0x4d3cb2a1)", magic)
 		return nil, errPcapProto

@@ -418,6 +418,8 @@ func scenario(part int) []step {
 		step{args: "-O OpenFlow14 bundle SW FILE", file: "priority=3,actions=drop\n"},
 		step{args: "-O OpenFlow14 bundle SW FILE", file: "group add group_id=6,type=all,bucket=output:1\n"},
 		step{args: "-O OpenFlow14 dump-table-desc SW"},
+		step{args: "-O OpenFlow13 dump-table-features SW"}, step{args: "-O OpenFlow14 dump-table-features SW"},
+		step{args: "-O OpenFlow15 dump-table-features SW"}, step{args: "dump-table-features SW"},
 		step{args: "-O OpenFlow14 mod-table SW 0 evict"}, step{args: "-O OpenFlow14 mod-table SW all noevict"},
 		step{args: "mod-table SW 0 evict"}, step{args: "-O OpenFlow14 mod-table SW 0 bogus"},
 		step{args: "-O OpenFlow14 mod-table SW 300 evict"},

@@ -7,9 +7,7 @@ import "encoding/binary"
 // them. Properties are kept as their type and body bytes: the switch
 // builds them once, and decoding must keep what it does not understand.
 //
-// The ofp-print text of table features (OVS's feature summary with its
-// nested field-name abbreviations) is not produced yet: Print shows the
-// title line only.
+// Their ofp-print text is in stats_features_text.go.
 
 // Table feature property types (OFPTFPT_*).
 const (
