@@ -8,6 +8,7 @@ import (
 	"time"
 
 	"github.com/govs/ovs/engine/flow"
+	"github.com/govs/ovs/internal/cnum"
 	"github.com/govs/ovs/proto/openflow"
 )
 
@@ -140,7 +141,7 @@ type openflowPorts []int32
 func parseOpenflowPorts(args []string) openflowPorts {
 	ports := make(openflowPorts, len(args))
 	for i, a := range args {
-		ports[i] = atoi(a)
+		ports[i] = cnum.Atoi(a)
 	}
 	return ports
 }
@@ -155,42 +156,6 @@ func (p openflowPorts) match(port uint16) bool {
 		}
 	}
 	return false
-}
-
-// atoi is glibc's atoi: strtol in base 10 (leading space, a sign, then
-// digits, saturating at the 64-bit long's limits) cut to a 32-bit int.
-func atoi(s string) int32 {
-	i := 0
-	for i < len(s) && (s[i] == ' ' || s[i] >= '\t' && s[i] <= '\r') {
-		i++
-	}
-	neg := false
-	if i < len(s) && (s[i] == '+' || s[i] == '-') {
-		neg = s[i] == '-'
-		i++
-	}
-	var v uint64
-	over := false
-	for ; i < len(s) && s[i] >= '0' && s[i] <= '9'; i++ {
-		if over || v > (1<<63)/10+1 {
-			over = true
-			continue
-		}
-		v = v*10 + uint64(s[i]-'0')
-		over = v > 1<<63
-	}
-	var l int64
-	switch {
-	case neg && over:
-		l = -1 << 63
-	case neg:
-		l = int64(-v) // -2^63 itself wraps onto the right value
-	case over || v > 1<<63-1:
-		l = 1<<63 - 1
-	default:
-		l = int64(v)
-	}
-	return int32(l)
 }
 
 // when is the current record's capture time in milliseconds.

@@ -2,7 +2,6 @@ package ofctl
 
 import (
 	"os"
-	"sync"
 	"testing"
 )
 
@@ -81,32 +80,13 @@ var queueSteps = []string{
 	"--color=always -O OpenFlow13 --no-stats dump-flows SW",
 }
 
-func compareQueueSteps(t *testing.T, impl switchImpl) {
-	a, b := startSwitch(t, impl), startSwitch(t, impl)
-	for _, args := range queueSteps {
-		st := step{args: args}
-		ours, real := both(t, func() result { return runTool(t, true, a, "", st.argv(a, t)...) },
-			func() result { return runTool(t, false, b, "", st.argv(b, t)...) })
-		if ours != real {
-			t.Errorf("ovs-ofctl %s:\nours: status %d\n%q%s\nreal: status %d\n%q%s", args,
-				ours.status, ours.out, ours.err, real.status, real.out, real.err)
-		}
-	}
-}
-
 func TestQueueConfigAgainstRealOVS(t *testing.T) {
 	needOVS(t, "ovs-vswitchd", "ovsdb-server", "ovsdb-tool", "ovs-vsctl", "ovs-ofctl")
-	compareQueueSteps(t, realVswitchd)
+	compareStepList(t, realVswitchd, queueSteps)
 }
 
 func TestQueueConfigAgainstOurVswitchd(t *testing.T) {
 	needOVS(t, "ovsdb-server", "ovsdb-tool", "ovs-vsctl", "ovs-ofctl")
-	t.Cleanup(func() {
-		// The built binaries go; a later test builds them again.
-		if builtBin.dir != "" {
-			os.RemoveAll(builtBin.dir)
-		}
-		builtBin.once, builtBin.dir, builtBin.err = sync.Once{}, "", nil
-	})
-	compareQueueSteps(t, oursVswitchd)
+	releaseBuiltBin(t)
+	compareStepList(t, oursVswitchd, queueSteps)
 }

@@ -1,10 +1,6 @@
 package ofctl
 
-import (
-	"os"
-	"sync"
-	"testing"
-)
+import "testing"
 
 // queueStatsSteps cover the queue-stats reply of the switch: queue 0 on
 // every port with unknown counters, BAD_QUEUE for any other queue, and
@@ -19,24 +15,11 @@ var queueStatsSteps = []string{
 	"-O OpenFlow11 queue-stats SW", "-O OpenFlow12 queue-stats SW 1", "-O OpenFlow14 queue-stats SW",
 }
 
-func compareQueueStats(t *testing.T, impl switchImpl) {
-	a, b := startSwitch(t, impl), startSwitch(t, impl)
-	for _, args := range queueStatsSteps {
-		st := step{args: args}
-		ours, real := both(t, func() result { return runTool(t, true, a, "", st.argv(a, t)...) },
-			func() result { return runTool(t, false, b, "", st.argv(b, t)...) })
-		if ours != real {
-			t.Errorf("ovs-ofctl %s:\nours: status %d\n%q%s\nreal: status %d\n%q%s", args,
-				ours.status, ours.out, ours.err, real.status, real.out, real.err)
-		}
-	}
-}
-
 // TestQueueStatsAgainstRealOVS checks that both tools agree on the real
 // switch.
 func TestQueueStatsAgainstRealOVS(t *testing.T) {
 	needOVS(t, "ovs-vswitchd", "ovsdb-server", "ovsdb-tool", "ovs-vsctl", "ovs-ofctl")
-	compareQueueStats(t, realVswitchd)
+	compareStepList(t, realVswitchd, queueStatsSteps)
 }
 
 // TestQueueStatsOurSwitchVersusReal asks the real switch and ours, both
@@ -44,13 +27,7 @@ func TestQueueStatsAgainstRealOVS(t *testing.T) {
 // compared.
 func TestQueueStatsOurSwitchVersusReal(t *testing.T) {
 	needOVS(t, "ovs-vswitchd", "ovsdb-server", "ovsdb-tool", "ovs-vsctl", "ovs-ofctl")
-	t.Cleanup(func() {
-		// The built binaries go; a later test builds them again.
-		if builtBin.dir != "" {
-			os.RemoveAll(builtBin.dir)
-		}
-		builtBin.once, builtBin.dir, builtBin.err = sync.Once{}, "", nil
-	})
+	releaseBuiltBin(t)
 	ours, real := startSwitch(t, oursVswitchd), startSwitch(t, realVswitchd)
 	for _, args := range queueStatsSteps {
 		st := step{args: args}

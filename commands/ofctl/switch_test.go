@@ -488,16 +488,38 @@ func TestAgainstRealOVS(t *testing.T) {
 	}
 }
 
+// releaseBuiltBin removes the binaries ourBin built when t ends, so that
+// a test that needs them later builds them again.
+func releaseBuiltBin(t *testing.T) {
+	t.Cleanup(func() {
+		if builtBin.dir != "" {
+			os.RemoveAll(builtBin.dir)
+		}
+		builtBin.once, builtBin.dir, builtBin.err = sync.Once{}, "", nil
+	})
+}
+
+// compareStepList runs each of steps with our tool and the real one, each
+// against its own switch of impl, and fails on any difference.
+func compareStepList(t *testing.T, impl switchImpl, steps []string) {
+	a, b := startSwitch(t, impl), startSwitch(t, impl)
+	for _, args := range steps {
+		st := step{args: args}
+		ours, real := both(t, func() result { return runTool(t, true, a, "", st.argv(a, t)...) },
+			func() result { return runTool(t, false, b, "", st.argv(b, t)...) })
+		if ours != real {
+			t.Errorf("ovs-ofctl %s:\nours: status %d\n%q%s\nreal: status %d\n%q%s", args,
+				ours.status, ours.out, ours.err, real.status, real.out, real.err)
+		}
+	}
+}
+
 // TestAgainstOurVswitchd runs the same scenario with our ovs-vswitchd as
 // the switch (both tools then talk to ours), so that the real ovs-ofctl
 // and ours must agree about our switch too.
 func TestAgainstOurVswitchd(t *testing.T) {
 	needOVS(t, "ovsdb-server", "ovsdb-tool", "ovs-vsctl", "ovs-ofctl")
-	t.Cleanup(func() {
-		if builtBin.dir != "" {
-			os.RemoveAll(builtBin.dir)
-		}
-	})
+	releaseBuiltBin(t)
 	for part, name := range []string{"errors-of14-of15", "flows-of10", "flows-of13", "groups-meters-misc"} {
 		t.Run(name, func(t *testing.T) { compareSwitches(t, oursVswitchd, part) })
 	}

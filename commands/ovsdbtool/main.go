@@ -9,6 +9,7 @@ import (
 	"os"
 
 	"github.com/govs/ovs/db/ovsdb"
+	"github.com/govs/ovs/internal/cnum"
 	"github.com/govs/ovs/internal/getopt"
 	"github.com/govs/ovs/internal/paths"
 	"github.com/govs/ovs/internal/version"
@@ -83,7 +84,7 @@ func run(args []string, stdout, stderr io.Writer) int {
 				return t.fail(fmt.Errorf("%s: not a valid UUID", o.Arg))
 			}
 		case "election-timer":
-			if n := strtoll(o.Arg); n < 100 || n > 600000 {
+			if n := cnum.Strtol(o.Arg); n < 100 || n > 600000 {
 				return t.fail(errors.New("ovsdb error: election timer must be between 100 and 600000, in msec."))
 			}
 		case "verbose":
@@ -220,42 +221,4 @@ func (t *tool) listCommands(_ []string) error {
 		fmt.Fprintf(t.out, "  %-23s %s\n", c.name, c.usage)
 	}
 	return nil
-}
-
-// strtoll reads a decimal number as C's strtoll does: leading white space,
-// an optional sign, digits up to the first non-digit, saturating on
-// overflow. It gives 0 when there are no digits.
-func strtoll(s string) int64 {
-	i := 0
-	for i < len(s) && isCSpace(s[i]) {
-		i++
-	}
-	neg := false
-	if i < len(s) && (s[i] == '+' || s[i] == '-') {
-		neg = s[i] == '-'
-		i++
-	}
-	var n uint64
-	over := false
-	for ; i < len(s) && s[i] >= '0' && s[i] <= '9'; i++ {
-		d := uint64(s[i] - '0')
-		if n > (math.MaxUint64-d)/10 {
-			over = true
-			continue
-		}
-		n = n*10 + d
-	}
-	switch {
-	case neg && (over || n > 1<<63):
-		return math.MinInt64
-	case neg:
-		return -int64(n)
-	case over || n > math.MaxInt64:
-		return math.MaxInt64
-	}
-	return int64(n)
-}
-
-func isCSpace(c byte) bool {
-	return c == ' ' || c == '\t' || c == '\n' || c == '\v' || c == '\f' || c == '\r'
 }

@@ -351,20 +351,6 @@ func TestAppendLogDate(t *testing.T) {
 	}
 }
 
-func TestStrtoll(t *testing.T) {
-	for _, c := range []struct {
-		s    string
-		want int64
-	}{
-		{"100", 100}, {" 200x", 200}, {"-5", -5}, {"+7", 7}, {"0x10", 0}, {"", 0},
-		{"99999999999999999999", 1<<63 - 1}, {"-99999999999999999999", -1 << 63},
-	} {
-		if got := strtoll(c.s); got != c.want {
-			t.Errorf("strtoll(%q) = %d, want %d", c.s, got, c.want)
-		}
-	}
-}
-
 func TestParseTopLevel(t *testing.T) {
 	for _, c := range []struct{ in, err string }{
 		{`5`, "line 0, column 1, byte 1: syntax error at beginning of input"},

@@ -10,6 +10,7 @@ import (
 	"time"
 
 	"github.com/govs/ovs/engine/netdev"
+	"github.com/govs/ovs/internal/cnum"
 	"github.com/govs/ovs/internal/unixctl"
 	"github.com/govs/ovs/internal/vclock"
 )
@@ -38,11 +39,13 @@ func registerTimeCommands(ctl *unixctl.Server, locked sync.Locker) {
 	})
 }
 
-// parseWarp reads time/warp's arguments as OVS does (C atoi): MSECS must be
+// parseWarp reads time/warp's arguments as OVS does: MSECS must be
 // positive, LARGE_MSECS not negative; with one argument the warp is one
-// step of MSECS.
+// step of MSECS. Numbers are read as C reads them (cnum) but saturate at
+// the int range, where glibc's atoi would wrap: OVS warps for
+// 99999999999999999999, which atoi would make -1.
 func parseWarp(args []string) (total, step time.Duration, err error) {
-	msecs := atoi(args[len(args)-1])
+	msecs := warpMsecs(args[len(args)-1])
 	if msecs <= 0 {
 		return 0, 0, errInvalidMsecs
 	}
@@ -50,36 +53,14 @@ func parseWarp(args []string) (total, step time.Duration, err error) {
 	if len(args) == 1 {
 		return step, step, nil
 	}
-	large := atoi(args[0])
+	large := warpMsecs(args[0])
 	if large < 0 {
 		return 0, 0, errInvalidMsecs
 	}
 	return time.Duration(large) * time.Millisecond, step, nil
 }
 
-// atoi is C's atoi: leading blanks, optional sign, the digits up to the
-// first non-digit, 0 without any; saturating at the int32 range.
-func atoi(s string) int64 {
-	i := 0
-	for i < len(s) && (s[i] == ' ' || s[i] >= '\t' && s[i] <= '\r') {
-		i++
-	}
-	neg := false
-	if i < len(s) && (s[i] == '-' || s[i] == '+') {
-		neg = s[i] == '-'
-		i++
-	}
-	var n int64
-	for ; i < len(s) && s[i] >= '0' && s[i] <= '9'; i++ {
-		if n <= 1<<31 {
-			n = n*10 + int64(s[i]-'0')
-		}
-	}
-	if neg {
-		return -min(n, 1<<31)
-	}
-	return min(n, 1<<31-1)
-}
+func warpMsecs(s string) int64 { return min(max(cnum.Strtol(s), -1<<31), 1<<31-1) }
 
 // registerDummyCommands registers the netdev-dummy/* commands.
 func registerDummyCommands(ctl *unixctl.Server) {

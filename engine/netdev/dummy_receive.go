@@ -14,6 +14,7 @@ import (
 	"strings"
 
 	"github.com/govs/ovs/engine/flow"
+	"github.com/govs/ovs/internal/cnum"
 )
 
 // minPacketLen is the smallest --len netdev-dummy/receive accepts (an
@@ -48,7 +49,7 @@ func DummyReceive(args []string) (string, error) {
 func ReceiveArgs(args []string, nrxq int, deliver func([]byte) error) error {
 	i := 0
 	if len(args) > 1 && args[0] == "--qid" {
-		if q := atoi(args[1]); q < 0 || q >= nrxq {
+		if q := int(cnum.Atoi(args[1])); q < 0 || q >= nrxq {
 			return errBadQueue
 		}
 		i = 2
@@ -66,7 +67,7 @@ func ReceiveArgs(args []string, nrxq int, deliver func([]byte) error) error {
 		if i+1 < len(args) && args[i+1] == "--len" {
 			size = 0
 			if i+2 < len(args) {
-				size = atoi(args[i+2])
+				size = int(cnum.Atoi(args[i+2]))
 			}
 			i += 3
 			if size < minPacketLen {
@@ -134,32 +135,6 @@ func hexVal(c byte) (byte, bool) {
 		return c - 'A' + 10, true
 	}
 	return 0, false
-}
-
-// atoi is C's atoi, which OVS uses for these numbers: leading blanks, an
-// optional sign, digits up to the first non-digit, 0 when there are none.
-// Values beyond the int32 range saturate.
-func atoi(s string) int {
-	s = strings.TrimLeft(s, " \t\n\v\f\r")
-	neg := false
-	if s != "" && (s[0] == '-' || s[0] == '+') {
-		neg = s[0] == '-'
-		s = s[1:]
-	}
-	n := 0
-	for _, c := range []byte(s) {
-		if c < '0' || c > '9' {
-			break
-		}
-		if n < 1<<31 {
-			n = n*10 + int(c-'0')
-		}
-	}
-	n = min(n, 1<<31)
-	if neg {
-		return -n
-	}
-	return n
 }
 
 // DummySetAdminState runs `netdev-dummy/set-admin-state [NAME] up|down`.

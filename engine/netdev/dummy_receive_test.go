@@ -33,6 +33,10 @@ func TestReceiveArgs(t *testing.T) {
 		{args: "--qid 5 in_port(1)", err: "bad rx queue id."},
 		{args: "--qid -1 " + hdr, err: "bad rx queue id."},
 		{args: "--qid x " + hdr, n: 1},
+		// C's atoi keeps the low 32 bits, as Debian's switch shows: 2^32
+		// is queue 0, 2^31 is negative.
+		{args: "--qid 4294967296 " + hdr, n: 1},
+		{args: "--qid 2147483648 " + hdr, err: "bad rx queue id."},
 		{args: "--qid 0"},
 		{args: "--len 10 in_port=1", err: "syntax error at --len"},
 		{args: "in_port=1 --len 10", err: "too small packet len"},

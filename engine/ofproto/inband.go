@@ -5,6 +5,7 @@ import (
 	"net"
 	"net/netip"
 	"slices"
+	"strconv"
 	"sync"
 
 	"github.com/govs/ovs/proto/openflow"
@@ -52,18 +53,20 @@ type inBand struct {
 // the bridge has no local port yet) and remotes; an empty remotes list
 // removes them all, as does disabling in-band control.
 func (o *Ofproto) SetInBand(localMAC net.HardwareAddr, remotes []InBandRemote) {
-	want := inBandRules(localMAC, remotes)
+	want := make(map[string]inBandRule)
+	for _, w := range inBandRules(localMAC, remotes) {
+		want[w.key()] = w
+	}
 	ib := &o.cm().inBand
 	ib.mu.Lock()
 	defer ib.mu.Unlock()
 	for key, r := range ib.rules {
-		if !slices.ContainsFunc(want, func(w inBandRule) bool { return w.key() == key }) {
+		if _, ok := want[key]; !ok {
 			o.RemoveHidden(r)
 			delete(ib.rules, key)
 		}
 	}
-	for _, w := range want {
-		key := w.key()
+	for key, w := range want {
 		if ib.rules[key] != nil {
 			continue
 		}
@@ -90,7 +93,7 @@ type inBandRule struct {
 	match    string
 }
 
-func (r inBandRule) key() string { return fmt.Sprint(r.priority, " ", r.match) }
+func (r inBandRule) key() string { return strconv.Itoa(int(r.priority)) + " " + r.match }
 
 // inBandRules lists the rules OVS keeps for localMAC and remotes; the same
 // MAC, address or address:port named twice gives one rule.

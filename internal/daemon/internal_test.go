@@ -1,7 +1,6 @@
 package daemon
 
 import (
-	"strconv"
 	"strings"
 	"syscall"
 	"testing"
@@ -128,56 +127,6 @@ func TestUserErrors(t *testing.T) {
 	if err != nil || c.uid != 0 || c.gid != 0 {
 		t.Errorf("--user=: gives %d:%d, %v", c.uid, c.gid, err)
 	}
-}
-
-func TestAtoi(t *testing.T) {
-	for in, want := range map[string]int{
-		"1234\n": 1234, " 12x": 12, "abc": 0, "": 0, "-5": -5, "+7\n": 7, "99999999999999": -1,
-	} {
-		if got := atoi(in); got != want {
-			t.Errorf("atoi(%q) = %d, want %d", in, got, want)
-		}
-	}
-}
-
-// FuzzAtoi checks the pidfile parser against strconv on the digits C's atoi
-// would take, and that nothing panics.
-func FuzzAtoi(f *testing.F) {
-	for _, s := range []string{"1234\n", " 12x", "abc", "", "-5", "+", "4294967296", "\t\n 9"} {
-		f.Add(s)
-	}
-	f.Fuzz(func(t *testing.T, s string) {
-		got := atoi(s)
-		trim := strings.TrimLeft(s, " \t\n\v\f\r")
-		sign := ""
-		if trim != "" && (trim[0] == '+' || trim[0] == '-') {
-			sign, trim = trim[:1], trim[1:]
-		}
-		end := 0
-		for end < len(trim) && trim[end] >= '0' && trim[end] <= '9' {
-			end++
-		}
-		digits := strings.TrimLeft(trim[:end], "0")
-		if len(digits) > 10 {
-			if got != -1 {
-				t.Errorf("atoi(%q) = %d for an out-of-range number", s, got)
-			}
-			return
-		}
-		want, _ := strconv.ParseInt("0"+digits, 10, 64)
-		if want > 1<<31 {
-			if got != -1 {
-				t.Errorf("atoi(%q) = %d for an out-of-range number", s, got)
-			}
-			return
-		}
-		if sign == "-" {
-			want = -want
-		}
-		if int64(got) != want {
-			t.Errorf("atoi(%q) = %d, want %d", s, got, want)
-		}
-	})
 }
 
 // FuzzUserSpec feeds arbitrary --user values (outside input) to the parser.

@@ -10,6 +10,8 @@ import (
 	"syscall"
 
 	"golang.org/x/sys/unix"
+
+	"github.com/govs/ovs/internal/cnum"
 )
 
 // pidfile is the open, write-locked pidfile. It must stay referenced (a
@@ -144,35 +146,9 @@ func lockHolder(f *os.File, name string) (int, error) {
 	if i := strings.IndexByte(line, '\n'); i >= 0 {
 		line = line[:i+1] // OVS prints the line with its newline
 	}
-	if atoi(line) != int(lk.Pid) {
+	if cnum.Strtol(line) != int64(lk.Pid) {
 		log.Warn("%s: stale pidfile for pid %s being deleted by pid %d", name, line, lk.Pid)
 		return 0, syscall.ESRCH
 	}
 	return int(lk.Pid), nil
-}
-
-// atoi parses a leading decimal number the way C's atoi does: leading
-// blanks and a sign are accepted, parsing stops at the first non-digit, and
-// garbage gives 0.
-func atoi(s string) int {
-	i := 0
-	for i < len(s) && (s[i] == ' ' || s[i] >= '\t' && s[i] <= '\r') {
-		i++
-	}
-	neg := false
-	if i < len(s) && (s[i] == '+' || s[i] == '-') {
-		neg = s[i] == '-'
-		i++
-	}
-	n := 0
-	for ; i < len(s) && s[i] >= '0' && s[i] <= '9'; i++ {
-		n = n*10 + int(s[i]-'0')
-		if n > 1<<31 {
-			return -1 // out of pid range; can never match a lock holder
-		}
-	}
-	if neg {
-		n = -n
-	}
-	return n
 }

@@ -6,6 +6,8 @@ import (
 	"net/netip"
 	"strconv"
 	"strings"
+
+	"github.com/govs/ovs/internal/cnum"
 )
 
 // Connection tracking actions: ct(...) with its nested nat(...) and
@@ -181,9 +183,9 @@ func parseNATAddrs(n *NAT, s string) error {
 		if !allDigits(lo) || isRange && !allDigits(hi) {
 			return bad
 		}
-		n.PortMin = uint16(atoiC(lo))
+		n.PortMin = uint16(cnum.Atoi(lo))
 		if isRange {
-			n.PortMax = uint16(atoiC(hi))
+			n.PortMax = uint16(cnum.Atoi(hi))
 			if n.PortMax < n.PortMin {
 				return bad
 			}

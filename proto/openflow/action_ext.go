@@ -5,6 +5,8 @@ import (
 	"fmt"
 	"strconv"
 	"strings"
+
+	"github.com/govs/ovs/internal/cnum"
 )
 
 // Nicira extension actions that need more than a line or two: tunnel id,
@@ -223,27 +225,6 @@ func parseHashFields(s string) (HashFields, bool) {
 	return 0, false
 }
 
-// atoiC is C's atoi: leading decimal digits, 0 when there are none.
-func atoiC(s string) int64 {
-	s = strings.TrimLeft(s, " \t")
-	neg := false
-	if s != "" && (s[0] == '-' || s[0] == '+') {
-		neg = s[0] == '-'
-		s = s[1:]
-	}
-	var n int64
-	for i := 0; i < len(s) && s[i] >= '0' && s[i] <= '9'; i++ {
-		n = n*10 + int64(s[i]-'0')
-		if n > 1<<40 {
-			break
-		}
-	}
-	if neg {
-		return -n
-	}
-	return n
-}
-
 func parseMultipath(v string) ([]Action, error) {
 	args := strings.Split(v, ",")
 	if len(args) < 6 {
@@ -254,7 +235,7 @@ func parseMultipath(v string) ([]Action, error) {
 	if mp.Fields, ok = parseHashFields(args[0]); !ok {
 		return nil, fmt.Errorf("%s: unknown fields `%s'", v, args[0])
 	}
-	mp.Basis = uint16(atoiC(args[1]))
+	mp.Basis = uint16(cnum.Atoi(args[1]))
 	alg := -1
 	for i, n := range multipathAlgNames {
 		if n == args[2] {
@@ -265,12 +246,12 @@ func parseMultipath(v string) ([]Action, error) {
 		return nil, fmt.Errorf("%s: unknown algorithm `%s'", v, args[2])
 	}
 	mp.Algorithm = uint16(alg)
-	n := atoiC(args[3])
+	n := cnum.Atoi(args[3])
 	if n < 1 || n > 65536 {
 		return nil, fmt.Errorf("%s: n_links %d is not in valid range 1 to 65536", v, n)
 	}
 	mp.MaxLink = uint16(n - 1)
-	mp.Arg = uint32(atoiC(args[4]))
+	mp.Arg = uint32(cnum.Atoi(args[4]))
 	dst, err := parseSubfield(strings.Join(args[5:], ","))
 	if err != nil {
 		return nil, err
@@ -296,7 +277,7 @@ func parseBundle(v string, load bool) ([]Action, error) {
 	if b.Fields, ok = parseHashFields(args[0]); !ok {
 		return nil, fmt.Errorf("%s: unknown fields `%s'", v, args[0])
 	}
-	b.Basis = uint16(atoiC(args[1]))
+	b.Basis = uint16(cnum.Atoi(args[1]))
 	switch args[2] {
 	case "active_backup":
 		b.Algorithm = BundleActiveBackup

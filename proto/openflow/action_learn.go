@@ -6,6 +6,8 @@ import (
 	"math"
 	"strconv"
 	"strings"
+
+	"github.com/govs/ovs/internal/cnum"
 )
 
 // The learn action
@@ -322,19 +324,19 @@ func parseLearn(v string, ports PortLookup) ([]Action, error) {
 			}
 			l.Table = uint8(n)
 		case "priority":
-			l.Priority = uint16(atoiC(val))
+			l.Priority = uint16(cnum.Atoi(val))
 		case "idle_timeout":
-			l.IdleTimeout = uint16(atoiC(val))
+			l.IdleTimeout = uint16(cnum.Atoi(val))
 		case "hard_timeout":
-			l.HardTimeout = uint16(atoiC(val))
+			l.HardTimeout = uint16(cnum.Atoi(val))
 		case "fin_idle_timeout":
-			l.FinIdleTimeout = uint16(atoiC(val))
+			l.FinIdleTimeout = uint16(cnum.Atoi(val))
 		case "fin_hard_timeout":
-			l.FinHardTimeout = uint16(atoiC(val))
+			l.FinHardTimeout = uint16(cnum.Atoi(val))
 		case "cookie":
 			l.Cookie = strtoull(val)
 		case "limit":
-			l.Limit = uint32(atoiC(val))
+			l.Limit = uint32(cnum.Atoi(val))
 		case "send_flow_rem":
 			l.Flags |= LearnSendFlowRem
 		case "delete_learned":

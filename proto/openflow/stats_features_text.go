@@ -379,20 +379,7 @@ func (t *TableFeatures) sets(v Version) tableFeatureSets {
 // ovs-ofctl dump-table-features prints the tables of all reply parts as
 // one such list.
 func AppendTableFeaturesText(b []byte, tables []TableFeatures, v Version) []byte {
-	first, last := -1, -1
-	flush := func() {
-		switch {
-		case first < 0:
-			return
-		case first == last:
-			b = strconv.AppendInt(append(b, "\n  table "...), int64(first), 10)
-		default:
-			b = strconv.AppendInt(append(b, "\n  tables "...), int64(first), 10)
-			b = strconv.AppendInt(append(b, "..."...), int64(last), 10)
-		}
-		b = append(b, ": ditto\n"...)
-		first = -1
-	}
+	run := newDittoRun()
 	var prev, cur tableFeatureSets
 	for i := range tables {
 		t := &tables[i]
@@ -400,19 +387,8 @@ func AppendTableFeaturesText(b []byte, tables []TableFeatures, v Version) []byte
 		dup := i > 0 && sameTableFeatures(&cur, &prev, t.TableID)
 		before := prev
 		prev = cur // the next table compares with this one, ditto or not
-		if dup && t.Name == "" {
-			if first < 0 {
-				first = int(t.TableID)
-			}
-			last = int(t.TableID)
-			continue
-		}
-		flush()
-		b = strconv.AppendUint(append(b, "\n  table "...), uint64(t.TableID), 10)
-		b = appendTableName(b, t.Name)
-		b = append(b, ':')
-		if dup {
-			b = append(b, " ditto"...)
+		var done bool
+		if b, done = run.head(b, t.TableID, t.Name, dup); done {
 			continue
 		}
 		b = append(b, '\n')
@@ -422,8 +398,7 @@ func AppendTableFeaturesText(b []byte, tables []TableFeatures, v Version) []byte
 		}
 		b = appendTableFeatureSets(b, &cur, p, t.TableID, v)
 	}
-	flush()
-	return b
+	return run.flush(b)
 }
 
 // withoutNext drops table id from the next-tables sets. OVS compares a

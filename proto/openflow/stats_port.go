@@ -188,39 +188,11 @@ func (m *TableStatsReply) appendStatsText(b []byte, v Version) []byte {
 		return x.ActiveCount == y.ActiveCount && x.LookupCount == y.LookupCount &&
 			x.MatchedCount == y.MatchedCount && sameFeatures(x, y)
 	}
-	// Unnamed tables equal to the one before them gather in a run that
-	// is printed when the next table is (or at the end); a named one
-	// says "ditto" on its own line.
-	first, last := -1, -1
-	flush := func() {
-		switch {
-		case first < 0:
-			return
-		case first == last:
-			b = strconv.AppendInt(append(b, "\n  table "...), int64(first), 10)
-		default:
-			b = strconv.AppendInt(append(b, "\n  tables "...), int64(first), 10)
-			b = strconv.AppendInt(append(b, "..."...), int64(last), 10)
-		}
-		b = append(b, ": ditto\n"...)
-		first = -1
-	}
+	run := newDittoRun()
 	for i := range m.Tables {
 		t := &m.Tables[i]
-		dup := i > 0 && same(t, &m.Tables[i-1])
-		if dup && t.Name == "" {
-			if first < 0 {
-				first = int(t.TableID)
-			}
-			last = int(t.TableID)
-			continue
-		}
-		flush()
-		b = strconv.AppendUint(append(b, "\n  table "...), uint64(t.TableID), 10)
-		b = appendTableName(b, t.Name)
-		b = append(b, ':')
-		if dup {
-			b = append(b, " ditto"...)
+		var done bool
+		if b, done = run.head(b, t.TableID, t.Name, i > 0 && same(t, &m.Tables[i-1])); done {
 			continue
 		}
 		b = strconv.AppendUint(append(b, "\n    active="...), uint64(t.ActiveCount), 10)
@@ -231,8 +203,7 @@ func (m *TableStatsReply) appendStatsText(b []byte, v Version) []byte {
 			b = appendTableFeatures10(b, t, i, m.Tables, sameFeatures)
 		}
 	}
-	flush()
-	return b
+	return run.flush(b)
 }
 
 func appendTableName(b []byte, name string) []byte {
@@ -240,6 +211,50 @@ func appendTableName(b []byte, name string) []byte {
 		return b
 	}
 	return append(append(append(b, " (\""...), name...), "\")"...)
+}
+
+// dittoRun prints tables the way OVS's table statistics and table
+// features texts do: a table equal to the one before it (what counts as
+// equal is the caller's) says "ditto"; unnamed ones in a row gather into
+// one "tables A...B: ditto" line, printed when the next table is or at
+// the end (flush).
+type dittoRun struct{ first, last int }
+
+func newDittoRun() dittoRun { return dittoRun{-1, -1} }
+
+// head appends the heading of table id, or takes it into the pending
+// run; done says the table needs nothing more (it was a ditto).
+func (r *dittoRun) head(b []byte, id uint8, name string, dup bool) (_ []byte, done bool) {
+	if dup && name == "" {
+		if r.first < 0 {
+			r.first = int(id)
+		}
+		r.last = int(id)
+		return b, true
+	}
+	b = r.flush(b)
+	b = strconv.AppendUint(append(b, "\n  table "...), uint64(id), 10)
+	b = appendTableName(b, name)
+	b = append(b, ':')
+	if dup {
+		return append(b, " ditto"...), true
+	}
+	return b, false
+}
+
+// flush appends the pending run of unnamed dittos, if any.
+func (r *dittoRun) flush(b []byte) []byte {
+	switch {
+	case r.first < 0:
+		return b
+	case r.first == r.last:
+		b = strconv.AppendInt(append(b, "\n  table "...), int64(r.first), 10)
+	default:
+		b = strconv.AppendInt(append(b, "\n  tables "...), int64(r.first), 10)
+		b = strconv.AppendInt(append(b, "..."...), int64(r.last), 10)
+	}
+	r.first = -1
+	return append(b, ": ditto\n"...)
 }
 
 // wildcards10 lists OpenFlow 1.0's wildcard bits in OVS's field order.
