@@ -832,3 +832,40 @@ func TestSystemOnTap(t *testing.T) {
 		t.Errorf("speed %d", speed)
 	}
 }
+
+// TestTapDownDropsBatch: frames for an internal port whose device is down
+// are counted as dropped, the whole batch at once, and Send does not fail;
+// once the device is up they go through again.
+func TestTapDownDropsBatch(t *testing.T) {
+	needRoot(t)
+	name := uniq("nddown")
+	tp, err := OpenInternal(name, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { tp.Close(); exec.Command("ip", "link", "del", name).Run() })
+	batch := func() []*Packet {
+		var pkts []*Packet
+		for range 5 {
+			p := DefaultPool.Get()
+			f := append(bytes.Repeat([]byte{0xff}, 6), 2, 0, 0, 0, 0, 1, 0x88, 0xb5)
+			p.SetLen(copy(p.Buffer(), append(f, make([]byte, 46)...)))
+			pkts = append(pkts, p)
+		}
+		return pkts
+	}
+	if err := tp.Send(batch()); err != nil {
+		t.Fatal(err)
+	}
+	if n := tp.txDropped.Load(); n != 5 {
+		t.Fatalf("tx dropped %d while down, want 5", n)
+	}
+	os.WriteFile("/proc/sys/net/ipv6/conf/"+name+"/disable_ipv6", []byte("1"), 0)
+	sh(t, "ip", "link", "set", name, "up")
+	if err := tp.Send(batch()); err != nil {
+		t.Fatal(err)
+	}
+	if n := tp.txDropped.Load(); n != 5 {
+		t.Fatalf("tx dropped %d after up, want still 5", n)
+	}
+}

@@ -2,6 +2,7 @@ package xlate
 
 import (
 	"slices"
+	"sync"
 
 	"github.com/govs/ovs/engine/dpif"
 	"github.com/govs/ovs/engine/flow"
@@ -110,21 +111,70 @@ type ctx struct {
 	// trace records the translation for ofproto/trace (trace.go); nil
 	// outside traces, and every hook checks that first.
 	trace *tracer
+
+	// The input and output of a pooled context (getCtx): kept with it so
+	// that a translation allocates neither, and the output's action
+	// buffer is reused from one translation to the next.
+	inBuf  Input
+	outBuf Output
+}
+
+// ctxPool holds translation contexts for the upcall and revalidation
+// paths, which translate once per new datapath flow. A context with its
+// input and output is over a kilobyte: allocating one per miss made
+// garbage collection a third of the switch's cost of setting up a flow.
+var ctxPool = sync.Pool{New: func() any { return new(ctx) }}
+
+// getCtx returns a cleared pooled context for cfg whose input is x.inBuf,
+// to be filled in by the caller before x.init. Its output's Cache is
+// cache (which the caller may keep); everything else in the output is
+// valid only until putCtx.
+func getCtx(cfg *Config, cache *Cache) *ctx {
+	x := ctxPool.Get().(*ctx)
+	acts := x.outBuf.Actions[:0]
+	*x = ctx{cfg: cfg}
+	x.outBuf.Actions = acts
+	x.outBuf.Cache = cache
+	x.in, x.out = &x.inBuf, &x.outBuf
+	return x
+}
+
+// putCtx returns x to the pool, dropping what it points at so that a
+// pooled context keeps no rules, packets or caches alive.
+func putCtx(x *ctx) {
+	acts := x.outBuf.Actions
+	clear(acts)
+	*x = ctx{}
+	x.outBuf.Actions = acts[:0]
+	ctxPool.Put(x)
 }
 
 // Translate runs in through cfg's pipeline.
 func Translate(cfg *Config, in *Input) *Output {
 	x := newCtx(cfg, in)
-	port := cfg.PortByDP(in.Key.InPort)
+	x.run()
+	return x.out
+}
+
+// run translates the packet arriving on its datapath port.
+func (x *ctx) run() {
+	port := x.cfg.PortByDP(x.in.Key.InPort)
 	if port != nil && !port.NoReceive {
 		x.bridgeInput(port)
 	}
 	x.out.Mask = x.wc.Key
-	return x.out
 }
 
 func newCtx(cfg *Config, in *Input) *ctx {
 	x := &ctx{cfg: cfg, in: in, out: &Output{Cache: &Cache{}}}
+	x.init()
+	return x
+}
+
+// init starts the translation of x.in: the packet as it arrived, and
+// the bits every megaflow matches.
+func (x *ctx) init() {
+	in := x.in
 	x.flow.Key = in.Key
 	x.committed = in.Key
 	// Always matched: the datapath distinguishes these anyway, and a
@@ -138,7 +188,6 @@ func newCtx(cfg *Config, in *Input) *ctx {
 		// every IP megaflow says whether it is one.
 		x.wc.NwFrag = flow.FragAny | flow.FragLater
 	}
-	return x
 }
 
 // bridgeInput runs the packet through port's bridge as if it arrived on

@@ -10,6 +10,7 @@ import (
 	"github.com/govs/ovs/engine/dpif"
 	"github.com/govs/ovs/engine/flow"
 	"github.com/govs/ovs/engine/netdev"
+	"github.com/govs/ovs/engine/ofproto"
 	"github.com/govs/ovs/internal/vlog"
 	"github.com/govs/ovs/proto/openflow"
 )
@@ -56,7 +57,14 @@ type Handler struct {
 // ukey is the handler's record of one installed flow (OVS's udpif_key).
 // Only the revalidator goroutine touches it after installation.
 type ukey struct {
-	cache   *Cache
+	cache *Cache
+	// first is the cache of the flow's first translation (cache points
+	// at it until a revalidation replaces it), with room for what a
+	// NORMAL flow records in it: one allocation per flow.
+	first   Cache
+	rules   [1]*ofproto.Rule
+	tables  [1]TableUse
+	learns  [1]Learned
 	gen     uint64
 	created int64
 	packets uint64
@@ -98,9 +106,25 @@ func (h *Handler) SetPacketInHook(fn func(*PacketIn)) {
 
 // input is the translation input for key at the current time.
 func (h *Handler) input(key *flow.Key, learn bool) *Input {
+	in := new(Input)
+	h.fillInput(in, key, learn)
+	return in
+}
+
+func (h *Handler) fillInput(in *Input, key *flow.Key, learn bool) {
 	now := h.dp.Now()
-	return &Input{Key: *key, Learn: learn, Now: now / 1000, NowMs: now, Recirc: h.recirc,
+	*in = Input{Key: *key, Learn: learn, Now: now / 1000, NowMs: now, Recirc: h.recirc,
 		Controllers: h.packetIns.Load() != nil, Meters: h.meters}
+}
+
+// translate runs key through cfg in a pooled context (see getCtx) whose
+// output's Cache is cache; the caller ends with putCtx.
+func (h *Handler) translate(cfg *Config, key *flow.Key, learn bool, cache *Cache) *ctx {
+	x := getCtx(cfg, cache)
+	h.fillInput(&x.inBuf, key, learn)
+	x.init()
+	x.run()
+	return x
 }
 
 // Config returns the configuration translations currently use.
@@ -142,18 +166,25 @@ func (h *Handler) Changed() {
 // Miss implements dpif.UpcallHandler.
 func (h *Handler) Miss(u *dpif.Upcall) {
 	gen := h.gen.Load() // before translating: a change racing with us forces a recheck
-	out := Translate(h.cfg.Load(), h.input(&u.Key, true))
+	uk := new(ukey)
+	uk.cache = &uk.first
+	uk.first.Rules, uk.first.Tables, uk.first.Learn = uk.rules[:0], uk.tables[:0], uk.learns[:0]
+	x := h.translate(h.cfg.Load(), &u.Key, true, uk.cache)
+	out := x.out
 	u.Actions = append(u.Actions[:0], out.Actions...)
 	u.Mask = out.Mask
 	u.Install = true
 	now := h.dp.Now()
-	u.Cookie = &ukey{cache: out.Cache, gen: gen, created: now, learned: now}
+	uk.gen, uk.created, uk.learned = gen, now, now
+	u.Cookie = uk
 	// The packet that missed counts for the rules it went through.
 	if u.Packet != nil {
-		out.Cache.credit(1, uint64(len(u.Packet.Data)), now)
-		out.Cache.finTimeouts(u.Key.TCPFlags)
+		uk.cache.credit(1, uint64(len(u.Packet.Data)), now)
+		uk.cache.finTimeouts(u.Key.TCPFlags)
 	}
-	if out.MACChanged {
+	changed := out.MACChanged
+	putCtx(x)
+	if changed {
 		h.Changed()
 	}
 }
@@ -308,12 +339,16 @@ func (h *Handler) Revalidate() {
 			u.packets, u.bytes = st.Packets, st.Bytes
 		}
 		if u.gen != gen {
-			out := Translate(cfg, h.input(&f.Key, false))
-			if !sameActions(out.Actions, f.Actions()) || !maskWithin(&out.Mask, &f.Mask) {
+			x := h.translate(cfg, &f.Key, false, &Cache{})
+			out := x.out
+			same := sameActions(out.Actions, f.Actions()) && maskWithin(&out.Mask, &f.Mask)
+			cache := out.Cache
+			putCtx(x)
+			if !same {
 				dead = append(dead, f)
 				return true
 			}
-			u.gen, u.cache = gen, out.Cache
+			u.gen, u.cache = gen, cache
 		}
 		return true
 	})
