@@ -78,31 +78,22 @@ type stopStep struct {
 	wait time.Duration
 }
 
-func waits(ms ...int) []stopStep {
-	s := make([]stopStep, len(ms))
-	for i, m := range ms {
-		s[i].wait = time.Duration(m) * time.Millisecond
-	}
-	return s
-}
-
 // The script's stop sequence: ask the daemon to exit and give it two
-// seconds, then SIGTERM and five seconds, then SIGKILL and a minute.
-var (
-	gracefulSteps = append([]stopStep{{act: 'E'}}, waits(100, 250, 650, 1000)...)
-	forcedSteps   = concatSteps(
-		[]stopStep{{act: 'T'}}, waits(100, 250, 650, 1000, 1000, 1000, 1000),
-		[]stopStep{{act: 'K'}}, waits(1000, 1000, 1000, 2000, 10000, 15000, 30000),
-		[]stopStep{{act: 'F'}})
-)
+// seconds, then SIGTERM and five seconds, then SIGKILL and a minute. (Spelled
+// out, not built, so that they are static data rather than start-up work
+// for every tool of the binary.)
+const ms = time.Millisecond
 
-func concatSteps(parts ...[]stopStep) []stopStep {
-	var all []stopStep
-	for _, p := range parts {
-		all = append(all, p...)
+var (
+	gracefulSteps = []stopStep{{act: 'E'}, {wait: 100 * ms}, {wait: 250 * ms}, {wait: 650 * ms}, {wait: 1000 * ms}}
+	forcedSteps   = []stopStep{
+		{act: 'T'}, {wait: 100 * ms}, {wait: 250 * ms}, {wait: 650 * ms}, {wait: 1000 * ms},
+		{wait: 1000 * ms}, {wait: 1000 * ms}, {wait: 1000 * ms},
+		{act: 'K'}, {wait: 1000 * ms}, {wait: 1000 * ms}, {wait: 1000 * ms}, {wait: 2000 * ms},
+		{wait: 10000 * ms}, {wait: 15000 * ms}, {wait: 30000 * ms},
+		{act: 'F'},
 	}
-	return all
-}
+)
 
 // stopDaemon stops daemon if its pidfile names a live process: with
 // "ovs-appctl exit" when the daemon supports it, then with signals. A

@@ -4,8 +4,10 @@ import (
 	"github.com/govs/ovs/proto/openflow"
 )
 
-// The command table, in OVS's order (list-commands prints it).
-func init() {
+// The command table, in OVS's order (list-commands prints it). It is built
+// on first use, not at init: every tool of the binary links this package.
+// (Not a package-level literal: help and list-commands refer to it.)
+func buildCommands() {
 	commands = []command{
 		{"show", "switch", 1, 1, false, show},
 		{"monitor", "switch [misslen] [invalid_ttl] [watch:[...]]", 1, 3, false, monitor},

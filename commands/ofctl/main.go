@@ -25,6 +25,7 @@ import (
 	"sort"
 	"strconv"
 	"strings"
+	"sync"
 	"syscall"
 	"time"
 
@@ -405,9 +406,13 @@ type command struct {
 	run      func(c *ctx, args []string)
 }
 
-var commands []command
+var (
+	commands     []command
+	commandsOnce sync.Once
+)
 
 func lookupCommand(name string) *command {
+	commandsOnce.Do(buildCommands)
 	for i := range commands {
 		if commands[i].name == name {
 			return &commands[i]
@@ -418,6 +423,7 @@ func lookupCommand(name string) *command {
 
 func listCommands(c *ctx, _ []string) {
 	fmt.Fprintln(c.out, "The available commands are:")
+	commandsOnce.Do(buildCommands)
 	for _, cmd := range commands {
 		fmt.Fprintf(c.out, "  %-23s %s\n", cmd.name, cmd.args)
 	}

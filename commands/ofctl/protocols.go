@@ -238,7 +238,7 @@ func actionsNeedNXM(acts []openflow.Action) bool {
 	for _, a := range acts {
 		switch a := a.(type) {
 		case *openflow.SetField:
-			if !setField10[a.Field.Name] {
+			if !setField10(a.Field.Name) {
 				return true
 			}
 		case *openflow.WriteActions:
@@ -254,11 +254,15 @@ func actionsNeedNXM(acts []openflow.Action) bool {
 	return false
 }
 
-// setField10 lists the fields OpenFlow 1.0 has set actions for.
-var setField10 = map[string]bool{
-	"eth_src": true, "eth_dst": true, "vlan_vid": true, "vlan_pcp": true, "dl_vlan": true,
-	"dl_vlan_pcp": true, "ip_src": true, "ip_dst": true, "ip_dscp": true, "nw_tos": true,
-	"tcp_src": true, "tcp_dst": true, "udp_src": true, "udp_dst": true, "tp_src": true, "tp_dst": true,
+// setField10 reports the fields OpenFlow 1.0 has set actions for. (A switch,
+// not a map literal built at every start of every tool.)
+func setField10(name string) bool {
+	switch name {
+	case "eth_src", "eth_dst", "vlan_vid", "vlan_pcp", "dl_vlan", "dl_vlan_pcp", "ip_src", "ip_dst",
+		"ip_dscp", "nw_tos", "tcp_src", "tcp_dst", "udp_src", "udp_dst", "tp_src", "tp_dst":
+		return true
+	}
+	return false
 }
 
 // matchFits11 reports whether an OpenFlow 1.1 ofp_match can carry m:

@@ -83,10 +83,15 @@ func appendRecord(f *dbFile, path string, rec ovsjson.Value) error {
 	return f.log.Commit(true)
 }
 
-var (
-	errNotSupported = ovsdb.NewError(ovsdb.ErrNotSupported, "triggers not supported").ToJSON()
-	abortOp         = ovsjson.NewObject(ovsjson.M("op", ovsjson.NewString("abort")))
-)
+// errNotSupported and abortOp are made when needed rather than at the
+// start of every tool of the binary.
+func errNotSupported() ovsjson.Value {
+	return ovsdb.NewError(ovsdb.ErrNotSupported, "triggers not supported").ToJSON()
+}
+
+func abortOp() ovsjson.Value {
+	return ovsjson.NewObject(ovsjson.M("op", ovsjson.NewString("abort")))
+}
 
 // execute runs the "transact" params as a standalone ovsdb-tool does and
 // returns the result array and, if the database changed, the commit.
@@ -126,20 +131,20 @@ func pendingResult(db *database.Database, ops []ovsjson.Value, opts database.Txn
 			if i > 0 {
 				copy(out, prev.A[:i])
 			}
-			out[i] = errNotSupported
+			out[i] = errNotSupported()
 			return ovsjson.Value{Kind: ovsjson.Array, A: out}
 		}
 		prev = res
 	}
 	// Not reproducible (cannot happen: the same operations, the same
 	// time); report the whole transaction as unsupported.
-	return ovsjson.NewArray(errNotSupported)
+	return ovsjson.NewArray(errNotSupported())
 }
 
 func withAbort(ops []ovsjson.Value) []ovsjson.Value {
 	out := make([]ovsjson.Value, len(ops)+1)
 	copy(out, ops)
-	out[len(ops)] = abortOp
+	out[len(ops)] = abortOp()
 	return out
 }
 

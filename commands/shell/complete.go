@@ -28,14 +28,18 @@ var vsctlCommandOptions = []string{
 	"--if-exists", "--may-exist", "--real", "--with-iface",
 }
 
-// vsctlOptionsWithArg take the next word as their argument when it is not
-// glued with "=", so that word is no command name.
-var vsctlOptionsWithArg = map[string]bool{
-	"--db": true, "--timeout": true, "-t": true, "--private-key": true, "-p": true,
-	"--certificate": true, "-c": true, "--ca-cert": true, "-C": true,
-	"--ssl-protocols": true, "--ssl-ciphers": true, "--bootstrap-ca-cert": true,
-	"--format": true, "-f": true, "--data": true, "-d": true, "--columns": true,
-	"--id": true,
+// vsctlOptionWithArg reports the options that take the next word as their
+// argument when it is not glued with "=", so that word is no command name.
+// (This and vsctlArgs are a switch and a static table, not map literals,
+// which every tool of the binary would build at start-up.)
+func vsctlOptionWithArg(opt string) bool {
+	switch opt {
+	case "--db", "--timeout", "-t", "--private-key", "-p", "--certificate", "-c", "--ca-cert", "-C",
+		"--ssl-protocols", "--ssl-ciphers", "--bootstrap-ca-cert", "--format", "-f", "--data", "-d",
+		"--columns", "--id":
+		return true
+	}
+	return false
 }
 
 // argKind says what an argument position of a vsctl command holds.
@@ -57,42 +61,55 @@ const (
 // vsctlArgs gives, for each vsctl command whose arguments name something,
 // the kind of each argument position; the last kind repeats for the
 // positions after it. These follow the synopses in ovs-vsctl(8).
-var vsctlArgs = map[string][]argKind{
-	"add-br":             {argNone, argBridge, argNone},
-	"del-br":             {argBridge, argNone},
-	"br-exists":          {argBridge, argNone},
-	"br-to-vlan":         {argBridge, argNone},
-	"br-to-parent":       {argBridge, argNone},
-	"br-set-external-id": {argBridge, argNone},
-	"br-get-external-id": {argBridge, argNone},
-	"list-ports":         {argBridge, argNone},
-	"list-ifaces":        {argBridge, argNone},
-	"add-port":           {argBridge, argNone, argColumn},
-	"add-bond":           {argBridge, argNone, argNone},
-	"del-port":           {argBridgeOrPort, argPort, argNone},
-	"port-to-br":         {argPort, argNone},
-	"add-bond-iface":     {argPort, argNone},
-	"del-bond-iface":     {argPortOrIface, argIface, argNone},
-	"iface-to-br":        {argIface, argNone},
-	"get-controller":     {argBridge, argNone},
-	"del-controller":     {argBridge, argNone},
-	"set-controller":     {argBridge, argNone},
-	"get-fail-mode":      {argBridge, argNone},
-	"del-fail-mode":      {argBridge, argNone},
-	"set-fail-mode":      {argBridge, argFailMode, argNone},
-	"add-aa-mapping":     {argBridge, argNone},
-	"del-aa-mapping":     {argBridge, argNone},
-	"get-aa-mapping":     {argBridge, argNone},
-	"list":               {argTable, argRecord},
-	"find":               {argTable, argColumn},
-	"get":                {argTable, argRecord, argColumn},
-	"set":                {argTable, argRecord, argColumn},
-	"add":                {argTable, argRecord, argColumn, argNone},
-	"remove":             {argTable, argRecord, argColumn, argNone},
-	"clear":              {argTable, argRecord, argColumn},
-	"create":             {argTable, argColumn},
-	"destroy":            {argTable, argRecord},
-	"wait-until":         {argTable, argRecord, argColumn},
+var vsctlArgs = [...]struct {
+	cmd   string
+	kinds []argKind
+}{
+	{"add-br", []argKind{argNone, argBridge, argNone}},
+	{"del-br", []argKind{argBridge, argNone}},
+	{"br-exists", []argKind{argBridge, argNone}},
+	{"br-to-vlan", []argKind{argBridge, argNone}},
+	{"br-to-parent", []argKind{argBridge, argNone}},
+	{"br-set-external-id", []argKind{argBridge, argNone}},
+	{"br-get-external-id", []argKind{argBridge, argNone}},
+	{"list-ports", []argKind{argBridge, argNone}},
+	{"list-ifaces", []argKind{argBridge, argNone}},
+	{"add-port", []argKind{argBridge, argNone, argColumn}},
+	{"add-bond", []argKind{argBridge, argNone, argNone}},
+	{"del-port", []argKind{argBridgeOrPort, argPort, argNone}},
+	{"port-to-br", []argKind{argPort, argNone}},
+	{"add-bond-iface", []argKind{argPort, argNone}},
+	{"del-bond-iface", []argKind{argPortOrIface, argIface, argNone}},
+	{"iface-to-br", []argKind{argIface, argNone}},
+	{"get-controller", []argKind{argBridge, argNone}},
+	{"del-controller", []argKind{argBridge, argNone}},
+	{"set-controller", []argKind{argBridge, argNone}},
+	{"get-fail-mode", []argKind{argBridge, argNone}},
+	{"del-fail-mode", []argKind{argBridge, argNone}},
+	{"set-fail-mode", []argKind{argBridge, argFailMode, argNone}},
+	{"add-aa-mapping", []argKind{argBridge, argNone}},
+	{"del-aa-mapping", []argKind{argBridge, argNone}},
+	{"get-aa-mapping", []argKind{argBridge, argNone}},
+	{"list", []argKind{argTable, argRecord}},
+	{"find", []argKind{argTable, argColumn}},
+	{"get", []argKind{argTable, argRecord, argColumn}},
+	{"set", []argKind{argTable, argRecord, argColumn}},
+	{"add", []argKind{argTable, argRecord, argColumn, argNone}},
+	{"remove", []argKind{argTable, argRecord, argColumn, argNone}},
+	{"clear", []argKind{argTable, argRecord, argColumn}},
+	{"create", []argKind{argTable, argColumn}},
+	{"destroy", []argKind{argTable, argRecord}},
+	{"wait-until", []argKind{argTable, argRecord, argColumn}},
+}
+
+// vsctlArgKinds returns vsctlArgs' kinds for cmd.
+func vsctlArgKinds(cmd string) ([]argKind, bool) {
+	for i := range vsctlArgs {
+		if vsctlArgs[i].cmd == cmd {
+			return vsctlArgs[i].kinds, true
+		}
+	}
+	return nil, false
 }
 
 // addPortTable is the table whose columns add-port and add-bond set.
@@ -175,7 +192,7 @@ func (v *vocabulary) vsctlCandidates(args []string, cur string) ([]string, bool)
 		case w == "--":
 			cmd, cmdArgs = "", nil
 		case cmd == "" && strings.HasPrefix(w, "-"):
-			skip = vsctlOptionsWithArg[w]
+			skip = vsctlOptionWithArg(w)
 		case cmd == "":
 			cmd = w
 		default:
@@ -195,7 +212,7 @@ func (v *vocabulary) vsctlCandidates(args []string, cur string) ([]string, bool)
 	if strings.HasPrefix(cur, "-") {
 		return []string{"--"}, true
 	}
-	kinds, found := vsctlArgs[cmd]
+	kinds, found := vsctlArgKinds(cmd)
 	if !found {
 		return nil, false
 	}

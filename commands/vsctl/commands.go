@@ -6,6 +6,7 @@ import (
 	"io"
 	"slices"
 	"strings"
+	"sync"
 
 	"github.com/govs/ovs/db/idl"
 	"github.com/govs/ovs/db/ovsdb"
@@ -73,13 +74,15 @@ var commandList = []*command{
 	{name: "wait-until", minArgs: 2, maxArgs: unlimited, usage: "TABLE RECORD [COLUMN[:KEY]=VALUE]...", pre: preWaitUntil, run: cmdWaitUntil},
 }
 
-var commands = map[string]*command{}
-
-func init() {
+// commands indexes commandList by name. It is built on the first lookup,
+// not at init: every tool of the binary links this package.
+var commands = sync.OnceValue(func() map[string]*command {
+	m := make(map[string]*command, len(commandList))
 	for _, c := range commandList {
-		commands[c.name] = c
+		m[c.name] = c
 	}
-}
+	return m
+})
 
 func sortRows(rows []*idl.Row) {
 	slices.SortFunc(rows, func(a, b *idl.Row) int { return bytes.Compare(a.UUID[:], b.UUID[:]) })
@@ -195,7 +198,7 @@ func usage() string {
 	names := vswitchSchema().TableNames
 	for _, tn := range names {
 		fmt.Fprintf(&b, "  %s:\n    by UUID\n", tn)
-		for _, id := range rowIDs[tn] {
+		for _, id := range rowIDsOf(tn) {
 			switch {
 			case id.nameCol == "":
 				b.WriteString("    as \".\"\n")

@@ -17,22 +17,38 @@ type rowID struct {
 	refTable, nameCol, uuidCol string
 }
 
-var rowIDs = map[string][]rowID{
-	"AutoAttach":                {{"Bridge", "name", "auto_attach"}},
-	"Bridge":                    {{"Bridge", "name", ""}},
-	"Controller":                {{"Bridge", "name", "controller"}},
-	"Flow_Sample_Collector_Set": {{"Flow_Sample_Collector_Set", "id", ""}},
-	"Flow_Table":                {{"Flow_Table", "name", ""}},
-	"IPFIX":                     {{"Bridge", "name", "ipfix"}},
-	"Interface":                 {{"Interface", "name", ""}},
-	"Manager":                   {{"Manager", "target", ""}},
-	"Mirror":                    {{"Mirror", "name", ""}},
-	"NetFlow":                   {{"Bridge", "name", "netflow"}},
-	"Open_vSwitch":              {{"Open_vSwitch", "", ""}},
-	"Port":                      {{"Port", "name", ""}},
-	"QoS":                       {{"Port", "name", "qos"}},
-	"SSL":                       {{"Open_vSwitch", "", "ssl"}},
-	"sFlow":                     {{"Bridge", "name", "sflow"}},
+// rowIDs lists, per table, the ways to name its rows besides the UUID.
+var rowIDs = [...]struct {
+	table string
+	ids   []rowID
+}{
+	{"AutoAttach", []rowID{{"Bridge", "name", "auto_attach"}}},
+	{"Bridge", []rowID{{"Bridge", "name", ""}}},
+	{"Controller", []rowID{{"Bridge", "name", "controller"}}},
+	{"Flow_Sample_Collector_Set", []rowID{{"Flow_Sample_Collector_Set", "id", ""}}},
+	{"Flow_Table", []rowID{{"Flow_Table", "name", ""}}},
+	{"IPFIX", []rowID{{"Bridge", "name", "ipfix"}}},
+	{"Interface", []rowID{{"Interface", "name", ""}}},
+	{"Manager", []rowID{{"Manager", "target", ""}}},
+	{"Mirror", []rowID{{"Mirror", "name", ""}}},
+	{"NetFlow", []rowID{{"Bridge", "name", "netflow"}}},
+	{"Open_vSwitch", []rowID{{"Open_vSwitch", "", ""}}},
+	{"Port", []rowID{{"Port", "name", ""}}},
+	{"QoS", []rowID{{"Port", "name", "qos"}}},
+	{"SSL", []rowID{{"Open_vSwitch", "", "ssl"}}},
+	{"sFlow", []rowID{{"Bridge", "name", "sflow"}}},
+}
+
+// rowIDsOf returns the ways to name a row of table besides its UUID. (A
+// static table rather than a map literal, which every tool of the binary
+// would build at start-up.)
+func rowIDsOf(table string) []rowID {
+	for i := range rowIDs {
+		if rowIDs[i].table == table {
+			return rowIDs[i].ids
+		}
+	}
+	return nil
 }
 
 func lowerUnderscore(c byte) byte {
@@ -132,7 +148,7 @@ func (r *runner) findColumn(ts *ovsdb.TableSchema, name string, withUUID bool) *
 func (r *runner) preTable(name string) *ovsdb.TableSchema {
 	ts := r.getTable(name)
 	r.regTable(ts.Name)
-	for _, id := range rowIDs[ts.Name] {
+	for _, id := range rowIDsOf(ts.Name) {
 		if id.nameCol != "" {
 			r.reg(id.refTable, id.nameCol)
 		} else {
@@ -247,7 +263,7 @@ func (r *runner) getRow(ts *ovsdb.TableSchema, rec string, mustExist bool) *idl.
 		row = r.firstOnly(t)
 	}
 	if row == nil {
-		for _, id := range rowIDs[ts.Name] {
+		for _, id := range rowIDsOf(ts.Name) {
 			found, multiple := r.rowByID(ts, id, rec)
 			if multiple {
 				fatal("multiple rows in %s match \"%s\"", ts.Name, rec)

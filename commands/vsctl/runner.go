@@ -124,7 +124,7 @@ func parseCommand(argv []string, opts *optionSet) *invocation {
 	if i == len(argv) {
 		fatal("missing command name (use --help for help)")
 	}
-	cmd := commands[argv[i]]
+	cmd := commands()[argv[i]]
 	if cmd == nil {
 		fatal("unknown command '%s'; use --help for help", argv[i])
 	}

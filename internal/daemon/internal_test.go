@@ -142,3 +142,29 @@ func FuzzUserSpec(f *testing.F) {
 		}
 	})
 }
+
+// Only a process that may become the monitor pays for copying its
+// arguments and environment out of the area the title overwrites.
+func TestMayMonitor(t *testing.T) {
+	for _, c := range []struct {
+		args []string
+		want bool
+	}{
+		{[]string{"ovs-vswitchd", "--monitor", "--detach"}, true},
+		{[]string{"ovsdb-server", "--detach", "--moni"}, true},
+		{[]string{"ovs", "vswitchd", "--m"}, true},
+		{[]string{"ovs-vswitchd", "--detach", "--pidfile"}, false},
+		{[]string{"ovs-vsctl", "--no-wait", "add-port", "br0", "p1"}, false},
+		{[]string{"--monitor"}, false}, // the program name is not an option
+		{nil, false},
+	} {
+		if got := mayMonitor(c.args); got != c.want {
+			t.Errorf("mayMonitor(%q) = %v, want %v", c.args, got, c.want)
+		}
+	}
+	// A re-executed stage of a daemon always copies.
+	t.Setenv(envStage, stageMonitor)
+	if !mayMonitor([]string{"ovs-vswitchd"}) {
+		t.Error("mayMonitor with the stage variable set = false")
+	}
+}

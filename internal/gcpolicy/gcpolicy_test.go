@@ -1,6 +1,11 @@
 package gcpolicy
 
-import "testing"
+import (
+	"runtime"
+	"runtime/debug"
+	"runtime/metrics"
+	"testing"
+)
 
 func TestPercentFor(t *testing.T) {
 	// ovsdb-server's policy: a fixed headroom for small databases.
@@ -53,4 +58,35 @@ func TestNoteActivity(t *testing.T) {
 	if len(p.kick) != 1 || !p.kicked.Load() {
 		t.Fatalf("kick queued %d, kicked %v", len(p.kick), p.kicked.Load())
 	}
+}
+
+// heapLive, read back from the heap goal, agrees with the runtime's own
+// count of the live heap (which only runtime/metrics reports) closely
+// enough for percentFor, at the runtime's default GOGC and at the ones the
+// policies set.
+func TestHeapLive(t *testing.T) {
+	keep := make([][]byte, 0, 48)
+	for range cap(keep) {
+		keep = append(keep, make([]byte, 1<<20))
+	}
+	defer debug.SetGCPercent(debug.SetGCPercent(100))
+	for _, gogc := range []int64{50, 100, 400} {
+		debug.SetGCPercent(int(gogc))
+		runtime.GC()
+		var ms runtime.MemStats
+		runtime.ReadMemStats(&ms)
+		s := []metrics.Sample{{Name: "/gc/heap/live:bytes"}}
+		metrics.Read(s)
+		want := s[0].Value.Uint64()
+		got := heapLive(&ms, gogc)
+		// Stacks and globals raise the goal (a test binary's are well
+		// under a MiB); the division rounds down.
+		if got+64<<10 < want || got > want+1<<20 {
+			t.Errorf("GOGC=%d: heapLive %d KiB, runtime says %d KiB live", gogc, got>>10, want>>10)
+		}
+		if all := heapLive(&ms, 0); all != ms.HeapAlloc {
+			t.Errorf("GOGC unknown: heapLive %d, want HeapAlloc %d", all, ms.HeapAlloc)
+		}
+	}
+	runtime.KeepAlive(keep)
 }

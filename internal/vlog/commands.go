@@ -100,8 +100,8 @@ func ListPattern() string {
 	var b strings.Builder
 	b.WriteString("         prefix                            format\n")
 	b.WriteString("         ------                            ------\n")
-	fmt.Fprintf(&b, "%-9s%-34s%s\n", "SYSLOG", syslogPrefixPattern, patterns[Syslog].src)
-	fmt.Fprintf(&b, "%-9s%-34s%s\n", "CONSOLE", "none", patterns[Console].src)
-	fmt.Fprintf(&b, "%-9s%-34s%s\n", "FILE", "none", patterns[File].src)
+	fmt.Fprintf(&b, "%-9s%-34s%s\n", "SYSLOG", syslogPrefixPattern, patternLocked(Syslog).src)
+	fmt.Fprintf(&b, "%-9s%-34s%s\n", "CONSOLE", "none", patternLocked(Console).src)
+	fmt.Fprintf(&b, "%-9s%-34s%s\n", "FILE", "none", patternLocked(File).src)
 	return b.String()
 }

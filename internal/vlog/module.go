@@ -3,6 +3,7 @@ package vlog
 import (
 	"fmt"
 	"os"
+	"slices"
 	"sort"
 	"sync"
 	"sync/atomic"
@@ -29,10 +30,11 @@ type Module struct {
 var (
 	// cfgMu serialises configuration changes (levels, patterns, files) and
 	// the module registry.
-	cfgMu   sync.Mutex
-	modules = map[string]*Module{}
-	// sorted is the registry in vlog/list order, rebuilt on registration.
-	sorted []*Module
+	cfgMu sync.Mutex
+	// Sized for the modules of every tool, which all register at start-up.
+	modules = make(map[string]*Module, 64)
+	// sorted is the registry in vlog/list order, kept on registration.
+	sorted = make([]*Module, 0, 64)
 )
 
 // NewModule registers a logging module, or returns the already registered
@@ -51,8 +53,10 @@ func NewModule(name string) *Module {
 	m.honorRateLimit.Store(true)
 	m.updateMaxLocked()
 	modules[name] = m
-	sorted = append(sorted, m)
-	sort.Slice(sorted, func(i, j int) bool { return sorted[i].name < sorted[j].name })
+	// Some forty modules register at the start of every tool: an insertion
+	// in place, not a sort.Slice (which allocates) each time.
+	i := sort.Search(len(sorted), func(i int) bool { return sorted[i].name >= name })
+	sorted = slices.Insert(sorted, i, m)
 	return m
 }
 

@@ -36,6 +36,23 @@ type patElem struct {
 	nul bool
 }
 
+// patternLocked returns destination d's pattern, compiling the default on
+// first use. mu must be held.
+func patternLocked(d Destination) *pattern {
+	if p := patterns[d]; p != nil {
+		return p
+	}
+	src := defaultConsolePattern
+	switch d {
+	case Syslog:
+		src = defaultSyslogPattern
+	case File:
+		src = defaultFilePattern
+	}
+	patterns[d] = compilePattern(src)
+	return patterns[d]
+}
+
 func compilePattern(src string) *pattern {
 	p := &pattern{src: src}
 	i := 0

@@ -63,7 +63,7 @@ func Set(spec string) error {
 	case strings.EqualFold(first, "FACILITY"):
 		// Like a pattern, the facility is the whole rest of the spec:
 		// "FACILITY:local1:x" is invalid, not local1.
-		f, ok := facilityNames[strings.ToLower(spec[rest:])]
+		f, ok := facilityCode(strings.ToLower(spec[rest:]))
 		if !ok {
 			return errors.New("invalid facility")
 		}
@@ -168,5 +168,5 @@ func SetPattern(d Destination, p string) {
 func Pattern(d Destination) string {
 	mu.Lock()
 	defer mu.Unlock()
-	return patterns[d].src
+	return patternLocked(d).src
 }

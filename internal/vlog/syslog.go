@@ -10,13 +10,25 @@ import (
 )
 
 // Syslog facilities by RFC 5424 code, with OVS's names (OVS has no name for
-// code 10, authpriv).
-var facilityNames = map[string]int{
-	"kern": 0, "user": 1, "mail": 2, "daemon": 3, "auth": 4, "syslog": 5,
-	"lpr": 6, "news": 7, "uucp": 8, "clock": 9, "ftp": 11, "ntp": 12,
-	"audit": 13, "alert": 14, "clock2": 15, "local0": 16, "local1": 17,
-	"local2": 18, "local3": 19, "local4": 20, "local5": 21, "local6": 22,
-	"local7": 23,
+// code 10, authpriv). An array, not a map literal, so that no tool builds
+// it at start-up.
+var facilityNames = [...]string{
+	"kern", "user", "mail", "daemon", "auth", "syslog", "lpr", "news", "uucp", "clock",
+	"", "ftp", "ntp", "audit", "alert", "clock2", "local0", "local1", "local2", "local3",
+	"local4", "local5", "local6", "local7",
+}
+
+// facilityCode returns the code of the facility named name.
+func facilityCode(name string) (int, bool) {
+	if name == "" {
+		return 0, false
+	}
+	for code, n := range facilityNames {
+		if n == name {
+			return code, true
+		}
+	}
+	return 0, false
 }
 
 const (
@@ -215,7 +227,7 @@ func sendSyslog(r *record) {
 				f = facDaemon
 			}
 			pri := f<<3 | syslogSeverity[r.level]
-			text := cString(patterns[Syslog].render(sysText[:0], r))
+			text := cString(patternLocked(Syslog).render(sysText[:0], r))
 			sysText = text
 			for len(text) > 0 {
 				line := text

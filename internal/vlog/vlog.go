@@ -44,13 +44,11 @@ var (
 	// destination state below.
 	mu sync.Mutex
 
-	seq      uint64
-	scratch  []byte
-	patterns = [nDest]*pattern{
-		Console: compilePattern(defaultConsolePattern),
-		Syslog:  compilePattern(defaultSyslogPattern),
-		File:    compilePattern(defaultFilePattern),
-	}
+	seq     uint64
+	scratch []byte
+	// patterns are compiled on first use (patternLocked): most runs of
+	// most tools log nothing, and every tool of the binary starts here.
+	patterns [nDest]*pattern
 
 	console io.Writer = os.Stderr
 
@@ -133,12 +131,12 @@ func emit(m *Module, level Level, msg string) {
 	seq++
 	r := record{module: m, level: level, msg: msg, seq: seq, now: now}
 	if console != nil && Level(m.levels[Console].Load()) >= level {
-		b := append(patterns[Console].render(scratch[:0], &r), '\n')
+		b := append(patternLocked(Console).render(scratch[:0], &r), '\n')
 		scratch = b
 		console.Write(cString(b))
 	}
 	if logFile != nil && Level(m.levels[File].Load()) >= level {
-		b := append(patterns[File].render(scratch[:0], &r), '\n')
+		b := append(patternLocked(File).render(scratch[:0], &r), '\n')
 		scratch = b
 		logFile.Write(cString(b))
 	}

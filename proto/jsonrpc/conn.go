@@ -3,7 +3,6 @@ package jsonrpc
 import (
 	"context"
 	"errors"
-	"fmt"
 	"io"
 	"net"
 	"slices"
@@ -38,8 +37,15 @@ const (
 
 // ErrBacklog is returned by Send when the peer is so far behind that the
 // queue limit would be exceeded; the connection is closed, since a
-// message stream with a hole in it is useless.
-var ErrBacklog = fmt.Errorf("send queue overflow: %w", syscall.ENOBUFS)
+// message stream with a hole in it is useless. It wraps ENOBUFS.
+var ErrBacklog error = backlogError{}
+
+// backlogError is what fmt.Errorf("send queue overflow: %w", ENOBUFS)
+// would make, without running fmt at the start of every tool.
+type backlogError struct{}
+
+func (backlogError) Error() string { return "send queue overflow: " + syscall.ENOBUFS.Error() }
+func (backlogError) Unwrap() error { return syscall.ENOBUFS }
 
 // Conn is one JSON-RPC connection. One goroutine may call Recv (or
 // Transact) while any number call Send.

@@ -226,6 +226,9 @@ func TestConnBacklog(t *testing.T) {
 	if !errors.Is(err, ErrBacklog) || !errors.Is(err, syscall.ENOBUFS) {
 		t.Fatalf("after %d sends: %v", sent, err)
 	}
+	if got := err.Error(); got != "send queue overflow: no buffer space available" {
+		t.Errorf("error text %q", got)
+	}
 	if sent < 10 {
 		t.Fatalf("only %d sends before overflow", sent)
 	}

@@ -17,11 +17,12 @@ import (
 
 // ctMarkField and ctLabelField are the conntrack metadata a ct's exec
 // list can set. They are outside the match registry (conntrack is not matched yet).
+// Their headers are spelled out, as for the registry, to keep them static data.
 var (
 	ctMarkField = Field{ID: numFields + 1, Name: "ct_mark", Bits: 32, Bytes: 4, Maskable: true,
-		Format: FormatHex, NXM: hdr(nxmNX, 107), NXMName: "NXM_NX_CT_MARK"}
+		Format: FormatHex, NXM: nxmNX<<16 | 107<<9, NXMName: "NXM_NX_CT_MARK"}
 	ctLabelField = Field{ID: numFields + 2, Name: "ct_label", Bits: 128, Bytes: 16, Maskable: true,
-		Format: FormatHex, NXM: hdr(nxmNX, 108), NXMName: "NXM_NX_CT_LABEL"}
+		Format: FormatHex, NXM: nxmNX<<16 | 108<<9, NXMName: "NXM_NX_CT_LABEL"}
 )
 
 // Ct flags (NX_CT_F_*).

@@ -189,7 +189,7 @@ func (m *BundleAdd) appendText(b []byte, _ Version) []byte {
 	return AppendPrint(b, m.Msg)
 }
 
-func init() {
+func registerBundleDecoders() {
 	decoders[MsgBundleControl] = decodeBundleControl
 	decoders[MsgBundleAddMessage] = decodeBundleAdd
 }

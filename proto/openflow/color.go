@@ -60,10 +60,15 @@ func appendColored(b []byte, sgr, s string) []byte {
 	return append(b, "\x1b[m\x1b[K"...)
 }
 
-// flowFlagWords are the flag words of flow text, never coloured.
-var flowFlagWords = map[string]bool{
-	"send_flow_rem": true, "check_overlap": true, "reset_counts": true,
-	"no_packet_counts": true, "no_byte_counts": true,
+// isFlowFlagWord reports the flag words of flow text, never coloured. (This
+// and actionWordClass are switches, not map literals, so that no tool
+// builds them at start-up.)
+func isFlowFlagWord(s string) bool {
+	switch s {
+	case "send_flow_rem", "check_overlap", "reset_counts", "no_packet_counts", "no_byte_counts":
+		return true
+	}
+	return false
 }
 
 // ColorFlowStats colours one dump-flows line: statistics, match and
@@ -87,7 +92,7 @@ func ColorFlowMod(dst []byte, text string, p *Palette) []byte {
 		tok, rest, _ := strings.Cut(head, " ")
 		head = rest
 		eq, colon := strings.IndexByte(tok, '='), strings.IndexByte(tok, ':')
-		isMatch := first && !strings.HasPrefix(tok, "table:") && tok != "" && !flowFlagWords[tok] &&
+		isMatch := first && !strings.HasPrefix(tok, "table:") && tok != "" && !isFlowFlagWord(tok) &&
 			(eq >= 0 && (colon < 0 || eq < colon) || colon < 0)
 		if isMatch {
 			dst = p.colorFields(dst, tok)
@@ -133,7 +138,7 @@ func (p *Palette) colorFields(dst []byte, s string) []byte {
 			dst = append(appendColored(dst, p.Special, k+"="), v...)
 		case ok:
 			dst = append(appendColored(dst, p.Param, k+"="), v...)
-		case flowFlagWords[tok]:
+		case isFlowFlagWord(tok):
 			dst = append(dst, tok...)
 		default:
 			dst = appendColored(dst, p.Value, tok)
@@ -155,19 +160,25 @@ const (
 
 // actionWordClass gives the colour of "name:" (or a bare name) in an
 // action list; names not listed stay uncoloured.
-var actionWordClass = map[string]int{
-	"drop": clsDrop, "output": clsSpecial, "load": clsSpecial, "move": clsSpecial,
-	"set_field": clsSpecial, "group": clsSpecial, "resubmit": clsSpecial, "exit": clsSpecial,
-	"goto_table": clsSpecial,
-	"enqueue":    clsParam, "mod_vlan_vid": clsParam, "mod_vlan_pcp": clsParam, "set_vlan_vid": clsParam,
-	"set_vlan_pcp": clsParam, "mod_dl_src": clsParam, "mod_dl_dst": clsParam, "mod_nw_src": clsParam,
-	"mod_nw_dst": clsParam, "mod_nw_tos": clsParam, "mod_nw_ecn": clsParam, "mod_tp_src": clsParam,
-	"mod_tp_dst": clsParam, "set_queue": clsParam, "note": clsParam, "set_tunnel": clsParam,
-	"set_tunnel64": clsParam, "push_mpls": clsParam, "pop_mpls": clsParam, "push_vlan": clsParam,
-	"write_metadata": clsParam, "meter": clsParam, "mod_nw_ttl": clsParam, "set_mpls_label": clsParam,
-	"set_mpls_tc": clsParam, "write_actions": clsParen, "clear_actions": clsValue,
-	"dec_ttl": clsParen, "strip_vlan": clsValue, "pop_vlan": clsValue, "pop_queue": clsValue,
-	"ct_clear": clsValue, "dec_mpls_ttl": clsValue, "dec_nsh_ttl": clsValue,
+func actionWordClass(name string) (int, bool) {
+	switch name {
+	case "drop":
+		return clsDrop, true
+	case "output", "load", "move", "set_field", "group", "resubmit", "exit", "goto_table":
+		return clsSpecial, true
+	case "enqueue", "mod_vlan_vid", "mod_vlan_pcp", "set_vlan_vid", "set_vlan_pcp",
+		"mod_dl_src", "mod_dl_dst", "mod_nw_src", "mod_nw_dst", "mod_nw_tos", "mod_nw_ecn",
+		"mod_tp_src", "mod_tp_dst", "set_queue", "note", "set_tunnel", "set_tunnel64",
+		"push_mpls", "pop_mpls", "push_vlan", "write_metadata", "meter", "mod_nw_ttl",
+		"set_mpls_label", "set_mpls_tc":
+		return clsParam, true
+	case "write_actions", "dec_ttl":
+		return clsParen, true
+	case "clear_actions", "strip_vlan", "pop_vlan", "pop_queue", "ct_clear", "dec_mpls_ttl",
+		"dec_nsh_ttl":
+		return clsValue, true
+	}
+	return 0, false
 }
 
 func (p *Palette) class(c int) string {
@@ -250,7 +261,7 @@ func (p *Palette) colorAction(dst []byte, a string) []byte {
 	}
 	if colon > 0 {
 		name, arg := a[:colon], a[colon+1:]
-		c, ok := actionWordClass[name]
+		c, ok := actionWordClass(name)
 		if !ok || c == clsNone {
 			return append(dst, a...)
 		}
@@ -264,7 +275,7 @@ func (p *Palette) colorAction(dst []byte, a string) []byte {
 		}
 		return append(dst, arg...)
 	}
-	if c, ok := actionWordClass[a]; ok {
+	if c, ok := actionWordClass(a); ok {
 		return appendColored(dst, p.class(c), a)
 	}
 	return append(dst, a...)

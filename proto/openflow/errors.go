@@ -223,4 +223,4 @@ func EncodeErrorReply(e ErrorCode, request []byte) ([]byte, error) {
 	return Encode(&ErrorMsg{Code: e, Data: data}, uint8(v), h.Xid)
 }
 
-func init() { decoders[MsgError] = decodeError }
+func registerErrorDecoders() { decoders[MsgError] = decodeError }

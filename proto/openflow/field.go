@@ -191,132 +191,112 @@ const (
 	nshExp = 0x005ad650 // experimenter id of OVS's NXOXM_NSH fields
 )
 
-// Experimenter fields: their wire code is the class-0xffff header plus
-// a 32-bit experimenter id in front of the value.
-type expKey struct{ exp, code uint32 }
-
-var byExperimenter = map[expKey]*Field{}
-
 func hdr(class, field uint32) uint32 { return class<<16 | field<<9 }
 
-var fields [numFields]Field
-
-func def(id FieldID, name string, aliases []string, bits, bytes int, maskable bool, f Format, p Prereq, store FieldID, shift uint8) *Field {
-	fields[id] = Field{ID: id, Name: name, Aliases: aliases, Bits: bits, Bytes: bytes,
-		Maskable: maskable, Format: f, Prereq: p, store: store, shift: shift}
-	return &fields[id]
-}
-
-func (f *Field) nx(class, field uint32, name string) *Field {
-	f.NXM, f.NXMName = hdr(class, field), name
-	return f
-}
-
-func (f *Field) ox(field uint32, name string, v Version) *Field {
-	f.OXM, f.OXMName, f.OXMVersion = hdr(oxmOF, field), name, v
-	return f
-}
-
-var regNames = [...]string{"0", "1", "2", "3", "4", "5", "6", "7", "8", "9", "10", "11", "12", "13", "14", "15"}
-
-func init() {
-	def(FieldPacketType, "packet_type", nil, 32, 4, false, FormatPacketType, PrereqNone, FieldPacketType, 0).ox(44, "OXM_OF_PACKET_TYPE", V15)
-	def(FieldRecircID, "recirc_id", nil, 32, 4, false, FormatHex, PrereqNone, FieldRecircID, 0).nx(nxmNX, 36, "NXM_NX_RECIRC_ID")
-	def(FieldDpHash, "dp_hash", nil, 32, 4, true, FormatHex, PrereqNone, FieldDpHash, 0).nx(nxmNX, 35, "NXM_NX_DP_HASH")
-	def(FieldConjID, "conj_id", nil, 32, 4, false, FormatDecimal, PrereqNone, FieldConjID, 0).nx(nxmNX, 37, "NXM_NX_CONJ_ID")
-	def(FieldPktMark, "pkt_mark", nil, 32, 4, true, FormatHex, PrereqNone, FieldPktMark, 0).nx(nxmNX, 33, "NXM_NX_PKT_MARK")
-	def(FieldSkbPriority, "skb_priority", nil, 32, 4, false, FormatHex, PrereqNone, FieldSkbPriority, 0)
+// fields is the registry, indexed by FieldID. It is a composite literal of
+// constants, not built by code, so the linker lays it out in the binary's
+// data: a tool that never looks at a field pays nothing for it at start-up
+// (every tool of the binary links this package). Wire headers are spelled
+// class<<16 | field<<9, what hdr computes, to stay constant expressions.
+var fields = [numFields]Field{
+	FieldPacketType:  {ID: FieldPacketType, Name: "packet_type", Bits: 32, Bytes: 4, Format: FormatPacketType, OXM: oxmOF<<16 | 44<<9, OXMName: "OXM_OF_PACKET_TYPE", OXMVersion: V15, store: FieldPacketType},
+	FieldRecircID:    {ID: FieldRecircID, Name: "recirc_id", Bits: 32, Bytes: 4, Format: FormatHex, NXM: nxmNX<<16 | 36<<9, NXMName: "NXM_NX_RECIRC_ID", store: FieldRecircID},
+	FieldDpHash:      {ID: FieldDpHash, Name: "dp_hash", Bits: 32, Bytes: 4, Maskable: true, Format: FormatHex, NXM: nxmNX<<16 | 35<<9, NXMName: "NXM_NX_DP_HASH", store: FieldDpHash},
+	FieldConjID:      {ID: FieldConjID, Name: "conj_id", Bits: 32, Bytes: 4, Format: FormatDecimal, NXM: nxmNX<<16 | 37<<9, NXMName: "NXM_NX_CONJ_ID", store: FieldConjID},
+	FieldPktMark:     {ID: FieldPktMark, Name: "pkt_mark", Bits: 32, Bytes: 4, Maskable: true, Format: FormatHex, NXM: nxmNX<<16 | 33<<9, NXMName: "NXM_NX_PKT_MARK", store: FieldPktMark},
+	FieldSkbPriority: {ID: FieldSkbPriority, Name: "skb_priority", Bits: 32, Bytes: 4, Format: FormatHex, store: FieldSkbPriority},
 	// OpenFlow 1.5 made actset_output a basic field; before that (and in
 	// nx_match) it is ONF experimenter field 43.
-	def(FieldActsetOutput, "actset_output", nil, 32, 4, false, FormatPort, PrereqNone, FieldActsetOutput, 0).ox(43, "OXM_OF_ACTSET_OUTPUT", V15)
-	for i := range 16 {
-		id := FieldReg0 + FieldID(i)
-		def(id, "reg"+regNames[i], nil, 32, 4, true, FormatHex, PrereqNone, id, 0).nx(nxmNX, uint32(i), "NXM_NX_REG"+regNames[i])
-	}
-	for i := range 8 {
-		id := FieldXreg0 + FieldID(i)
-		f := def(id, "xreg"+regNames[i], nil, 64, 8, true, FormatHex, PrereqNone, FieldReg0+FieldID(2*i), 0)
-		f.OXM, f.OXMName, f.OXMVersion = hdr(oxmPR, uint32(i)), "OXM_OF_PKT_REG"+regNames[i], V13
-	}
-	for i := range 4 {
-		id := FieldXxreg0 + FieldID(i)
-		def(id, "xxreg"+regNames[i], nil, 128, 16, true, FormatHex, PrereqNone, FieldReg0+FieldID(4*i), 0).nx(nxmNX, uint32(111+i), "NXM_NX_XXREG"+regNames[i])
-	}
+	FieldActsetOutput: {ID: FieldActsetOutput, Name: "actset_output", Bits: 32, Bytes: 4, Format: FormatPort, OXM: oxmOF<<16 | 43<<9, OXMName: "OXM_OF_ACTSET_OUTPUT", OXMVersion: V15, store: FieldActsetOutput},
+	// The registers: reg0-15 are storage, xreg0-7 and xxreg0-3 views onto
+	// two and four of them.
+	FieldReg0:       {ID: FieldReg0, Name: "reg0", Bits: 32, Bytes: 4, Maskable: true, Format: FormatHex, NXM: nxmNX<<16 | 0<<9, NXMName: "NXM_NX_REG0", store: FieldReg0},
+	FieldReg1:       {ID: FieldReg1, Name: "reg1", Bits: 32, Bytes: 4, Maskable: true, Format: FormatHex, NXM: nxmNX<<16 | 1<<9, NXMName: "NXM_NX_REG1", store: FieldReg1},
+	FieldReg2:       {ID: FieldReg2, Name: "reg2", Bits: 32, Bytes: 4, Maskable: true, Format: FormatHex, NXM: nxmNX<<16 | 2<<9, NXMName: "NXM_NX_REG2", store: FieldReg2},
+	FieldReg3:       {ID: FieldReg3, Name: "reg3", Bits: 32, Bytes: 4, Maskable: true, Format: FormatHex, NXM: nxmNX<<16 | 3<<9, NXMName: "NXM_NX_REG3", store: FieldReg3},
+	FieldReg4:       {ID: FieldReg4, Name: "reg4", Bits: 32, Bytes: 4, Maskable: true, Format: FormatHex, NXM: nxmNX<<16 | 4<<9, NXMName: "NXM_NX_REG4", store: FieldReg4},
+	FieldReg5:       {ID: FieldReg5, Name: "reg5", Bits: 32, Bytes: 4, Maskable: true, Format: FormatHex, NXM: nxmNX<<16 | 5<<9, NXMName: "NXM_NX_REG5", store: FieldReg5},
+	FieldReg6:       {ID: FieldReg6, Name: "reg6", Bits: 32, Bytes: 4, Maskable: true, Format: FormatHex, NXM: nxmNX<<16 | 6<<9, NXMName: "NXM_NX_REG6", store: FieldReg6},
+	FieldReg7:       {ID: FieldReg7, Name: "reg7", Bits: 32, Bytes: 4, Maskable: true, Format: FormatHex, NXM: nxmNX<<16 | 7<<9, NXMName: "NXM_NX_REG7", store: FieldReg7},
+	FieldReg8:       {ID: FieldReg8, Name: "reg8", Bits: 32, Bytes: 4, Maskable: true, Format: FormatHex, NXM: nxmNX<<16 | 8<<9, NXMName: "NXM_NX_REG8", store: FieldReg8},
+	FieldReg9:       {ID: FieldReg9, Name: "reg9", Bits: 32, Bytes: 4, Maskable: true, Format: FormatHex, NXM: nxmNX<<16 | 9<<9, NXMName: "NXM_NX_REG9", store: FieldReg9},
+	FieldReg10:      {ID: FieldReg10, Name: "reg10", Bits: 32, Bytes: 4, Maskable: true, Format: FormatHex, NXM: nxmNX<<16 | 10<<9, NXMName: "NXM_NX_REG10", store: FieldReg10},
+	FieldReg11:      {ID: FieldReg11, Name: "reg11", Bits: 32, Bytes: 4, Maskable: true, Format: FormatHex, NXM: nxmNX<<16 | 11<<9, NXMName: "NXM_NX_REG11", store: FieldReg11},
+	FieldReg12:      {ID: FieldReg12, Name: "reg12", Bits: 32, Bytes: 4, Maskable: true, Format: FormatHex, NXM: nxmNX<<16 | 12<<9, NXMName: "NXM_NX_REG12", store: FieldReg12},
+	FieldReg13:      {ID: FieldReg13, Name: "reg13", Bits: 32, Bytes: 4, Maskable: true, Format: FormatHex, NXM: nxmNX<<16 | 13<<9, NXMName: "NXM_NX_REG13", store: FieldReg13},
+	FieldReg14:      {ID: FieldReg14, Name: "reg14", Bits: 32, Bytes: 4, Maskable: true, Format: FormatHex, NXM: nxmNX<<16 | 14<<9, NXMName: "NXM_NX_REG14", store: FieldReg14},
+	FieldReg15:      {ID: FieldReg15, Name: "reg15", Bits: 32, Bytes: 4, Maskable: true, Format: FormatHex, NXM: nxmNX<<16 | 15<<9, NXMName: "NXM_NX_REG15", store: FieldReg15},
+	FieldXreg0:      {ID: FieldXreg0, Name: "xreg0", Bits: 64, Bytes: 8, Maskable: true, Format: FormatHex, OXM: oxmPR<<16 | 0<<9, OXMName: "OXM_OF_PKT_REG0", OXMVersion: V13, store: FieldReg0},
+	FieldXreg0 + 1:  {ID: FieldXreg0 + 1, Name: "xreg1", Bits: 64, Bytes: 8, Maskable: true, Format: FormatHex, OXM: oxmPR<<16 | 1<<9, OXMName: "OXM_OF_PKT_REG1", OXMVersion: V13, store: FieldReg2},
+	FieldXreg0 + 2:  {ID: FieldXreg0 + 2, Name: "xreg2", Bits: 64, Bytes: 8, Maskable: true, Format: FormatHex, OXM: oxmPR<<16 | 2<<9, OXMName: "OXM_OF_PKT_REG2", OXMVersion: V13, store: FieldReg4},
+	FieldXreg0 + 3:  {ID: FieldXreg0 + 3, Name: "xreg3", Bits: 64, Bytes: 8, Maskable: true, Format: FormatHex, OXM: oxmPR<<16 | 3<<9, OXMName: "OXM_OF_PKT_REG3", OXMVersion: V13, store: FieldReg6},
+	FieldXreg0 + 4:  {ID: FieldXreg0 + 4, Name: "xreg4", Bits: 64, Bytes: 8, Maskable: true, Format: FormatHex, OXM: oxmPR<<16 | 4<<9, OXMName: "OXM_OF_PKT_REG4", OXMVersion: V13, store: FieldReg8},
+	FieldXreg0 + 5:  {ID: FieldXreg0 + 5, Name: "xreg5", Bits: 64, Bytes: 8, Maskable: true, Format: FormatHex, OXM: oxmPR<<16 | 5<<9, OXMName: "OXM_OF_PKT_REG5", OXMVersion: V13, store: FieldReg10},
+	FieldXreg0 + 6:  {ID: FieldXreg0 + 6, Name: "xreg6", Bits: 64, Bytes: 8, Maskable: true, Format: FormatHex, OXM: oxmPR<<16 | 6<<9, OXMName: "OXM_OF_PKT_REG6", OXMVersion: V13, store: FieldReg12},
+	FieldXreg0 + 7:  {ID: FieldXreg0 + 7, Name: "xreg7", Bits: 64, Bytes: 8, Maskable: true, Format: FormatHex, OXM: oxmPR<<16 | 7<<9, OXMName: "OXM_OF_PKT_REG7", OXMVersion: V13, store: FieldReg14},
+	FieldXxreg0:     {ID: FieldXxreg0, Name: "xxreg0", Bits: 128, Bytes: 16, Maskable: true, Format: FormatHex, NXM: nxmNX<<16 | 111<<9, NXMName: "NXM_NX_XXREG0", store: FieldReg0},
+	FieldXxreg0 + 1: {ID: FieldXxreg0 + 1, Name: "xxreg1", Bits: 128, Bytes: 16, Maskable: true, Format: FormatHex, NXM: nxmNX<<16 | 112<<9, NXMName: "NXM_NX_XXREG1", store: FieldReg4},
+	FieldXxreg0 + 2: {ID: FieldXxreg0 + 2, Name: "xxreg2", Bits: 128, Bytes: 16, Maskable: true, Format: FormatHex, NXM: nxmNX<<16 | 113<<9, NXMName: "NXM_NX_XXREG2", store: FieldReg8},
+	FieldXxreg0 + 3: {ID: FieldXxreg0 + 3, Name: "xxreg3", Bits: 128, Bytes: 16, Maskable: true, Format: FormatHex, NXM: nxmNX<<16 | 114<<9, NXMName: "NXM_NX_XXREG3", store: FieldReg12},
 	// The tunnel id: always 0 until tunnel ports arrive, but flows may
 	// match on it and set it, as OVS's do.
-	def(FieldTunID, "tun_id", []string{"tunnel_id"}, 64, 8, true, FormatHex, PrereqNone, FieldTunID, 0).nx(nxmNX, 16, "NXM_NX_TUN_ID").ox(38, "OXM_OF_TUNNEL_ID", V13)
-	def(FieldMetadata, "metadata", nil, 64, 8, true, FormatHex, PrereqNone, FieldMetadata, 0).ox(2, "OXM_OF_METADATA", V12)
-	def(FieldInPort, "in_port", nil, 16, 2, false, FormatPort, PrereqNone, FieldInPort, 0).nx(nxmOF, 0, "NXM_OF_IN_PORT")
-	def(FieldInPortOXM, "in_port_oxm", nil, 32, 4, false, FormatPort, PrereqNone, FieldInPort, 0).ox(0, "OXM_OF_IN_PORT", V12)
-	def(FieldVlanTCI, "vlan_tci", nil, 16, 2, true, FormatHex, PrereqNone, FieldVlanTCI, 0).nx(nxmOF, 4, "NXM_OF_VLAN_TCI")
-	def(FieldDlVlan, "dl_vlan", nil, 12, 2, false, FormatDecimal, PrereqNone, FieldVlanTCI, 0)
-	def(FieldDlVlanPCP, "dl_vlan_pcp", nil, 3, 1, false, FormatDecimal, PrereqNone, FieldVlanTCI, 13)
-	def(FieldVlanVID, "vlan_vid", nil, 13, 2, true, FormatDecimal, PrereqNone, FieldVlanTCI, 0).ox(6, "OXM_OF_VLAN_VID", V12)
-	def(FieldVlanPCP, "vlan_pcp", nil, 3, 1, false, FormatDecimal, PrereqVLAN, FieldVlanTCI, 13).ox(7, "OXM_OF_VLAN_PCP", V12)
-	def(FieldEthSrc, "eth_src", []string{"dl_src"}, 48, 6, true, FormatEthernet, PrereqNone, FieldEthSrc, 0).nx(nxmOF, 2, "NXM_OF_ETH_SRC").ox(4, "OXM_OF_ETH_SRC", V12)
-	def(FieldEthDst, "eth_dst", []string{"dl_dst"}, 48, 6, true, FormatEthernet, PrereqNone, FieldEthDst, 0).nx(nxmOF, 1, "NXM_OF_ETH_DST").ox(3, "OXM_OF_ETH_DST", V12)
-	def(FieldEthType, "eth_type", []string{"dl_type"}, 16, 2, false, FormatHex, PrereqNone, FieldEthType, 0).nx(nxmOF, 3, "NXM_OF_ETH_TYPE").ox(5, "OXM_OF_ETH_TYPE", V12)
-	def(FieldMplsLabel, "mpls_label", nil, 20, 4, false, FormatDecimal, PrereqMPLS, FieldMplsLabel, 0).ox(34, "OXM_OF_MPLS_LABEL", V12)
-	def(FieldMplsTC, "mpls_tc", nil, 3, 1, false, FormatDecimal, PrereqMPLS, FieldMplsTC, 0).ox(35, "OXM_OF_MPLS_TC", V12)
-	def(FieldMplsBOS, "mpls_bos", nil, 1, 1, false, FormatDecimal, PrereqMPLS, FieldMplsBOS, 0).ox(36, "OXM_OF_MPLS_BOS", V13)
-	def(FieldMplsTTL, "mpls_ttl", nil, 8, 1, false, FormatDecimal, PrereqMPLS, FieldMplsTTL, 0).nx(nxmNX, 30, "NXM_NX_MPLS_TTL")
-	def(FieldIPSrc, "ip_src", []string{"nw_src"}, 32, 4, true, FormatIPv4, PrereqIPv4, FieldIPSrc, 0).nx(nxmOF, 7, "NXM_OF_IP_SRC").ox(11, "OXM_OF_IPV4_SRC", V12)
-	def(FieldIPDst, "ip_dst", []string{"nw_dst"}, 32, 4, true, FormatIPv4, PrereqIPv4, FieldIPDst, 0).nx(nxmOF, 8, "NXM_OF_IP_DST").ox(12, "OXM_OF_IPV4_DST", V12)
-	def(FieldArpSpa, "arp_spa", nil, 32, 4, true, FormatIPv4, PrereqARP, FieldIPSrc, 0).nx(nxmOF, 16, "NXM_OF_ARP_SPA").ox(22, "OXM_OF_ARP_SPA", V12)
-	def(FieldArpTpa, "arp_tpa", nil, 32, 4, true, FormatIPv4, PrereqARP, FieldIPDst, 0).nx(nxmOF, 17, "NXM_OF_ARP_TPA").ox(23, "OXM_OF_ARP_TPA", V12)
-	def(FieldIPv6Src, "ipv6_src", nil, 128, 16, true, FormatIPv6, PrereqIPv6, FieldIPv6Src, 0).nx(nxmNX, 19, "NXM_NX_IPV6_SRC").ox(26, "OXM_OF_IPV6_SRC", V12)
-	def(FieldIPv6Dst, "ipv6_dst", nil, 128, 16, true, FormatIPv6, PrereqIPv6, FieldIPv6Dst, 0).nx(nxmNX, 20, "NXM_NX_IPV6_DST").ox(27, "OXM_OF_IPV6_DST", V12)
-	def(FieldIPv6Label, "ipv6_label", nil, 20, 4, true, FormatHex, PrereqIPv6, FieldIPv6Label, 0).nx(nxmNX, 27, "NXM_NX_IPV6_LABEL").ox(28, "OXM_OF_IPV6_FLABEL", V12)
-	def(FieldNwProto, "nw_proto", []string{"ip_proto"}, 8, 1, false, FormatDecimal, PrereqIP, FieldNwProto, 0).nx(nxmOF, 6, "NXM_OF_IP_PROTO").ox(10, "OXM_OF_IP_PROTO", V12)
-	def(FieldArpOp, "arp_op", nil, 16, 2, false, FormatDecimal, PrereqARP, FieldNwProto, 0).nx(nxmOF, 15, "NXM_OF_ARP_OP").ox(21, "OXM_OF_ARP_OP", V12)
-	def(FieldNwTOS, "nw_tos", nil, 8, 1, false, FormatDecimal, PrereqIP, FieldNwTOS, 0).nx(nxmOF, 5, "NXM_OF_IP_TOS")
-	def(FieldIPDSCP, "ip_dscp", nil, 6, 1, false, FormatDecimal, PrereqIP, FieldNwTOS, 2).ox(8, "OXM_OF_IP_DSCP", V12)
-	def(FieldIPECN, "nw_ecn", []string{"ip_ecn"}, 2, 1, false, FormatDecimal, PrereqIP, FieldNwTOS, 0).nx(nxmNX, 28, "NXM_NX_IP_ECN").ox(9, "OXM_OF_IP_ECN", V12)
-	def(FieldNwTTL, "nw_ttl", nil, 8, 1, false, FormatDecimal, PrereqIP, FieldNwTTL, 0).nx(nxmNX, 29, "NXM_NX_IP_TTL")
-	def(FieldIPFrag, "ip_frag", []string{"nw_frag"}, 2, 1, true, FormatFrag, PrereqIP, FieldIPFrag, 0).nx(nxmNX, 26, "NXM_NX_IP_FRAG")
-	def(FieldArpSha, "arp_sha", nil, 48, 6, true, FormatEthernet, PrereqARP, FieldArpSha, 0).nx(nxmNX, 17, "NXM_NX_ARP_SHA").ox(24, "OXM_OF_ARP_SHA", V12)
-	def(FieldArpTha, "arp_tha", nil, 48, 6, true, FormatEthernet, PrereqARP, FieldArpTha, 0).nx(nxmNX, 18, "NXM_NX_ARP_THA").ox(25, "OXM_OF_ARP_THA", V12)
-	def(FieldNdTarget, "nd_target", nil, 128, 16, true, FormatIPv6, PrereqND, FieldNdTarget, 0).nx(nxmNX, 23, "NXM_NX_ND_TARGET").ox(31, "OXM_OF_IPV6_ND_TARGET", V12)
-	def(FieldNdSll, "nd_sll", nil, 48, 6, true, FormatEthernet, PrereqNDSolicit, FieldArpSha, 0).nx(nxmNX, 24, "NXM_NX_ND_SLL").ox(32, "OXM_OF_IPV6_ND_SLL", V12)
-	def(FieldNdTll, "nd_tll", nil, 48, 6, true, FormatEthernet, PrereqNDAdvert, FieldArpTha, 0).nx(nxmNX, 25, "NXM_NX_ND_TLL").ox(33, "OXM_OF_IPV6_ND_TLL", V12)
-	def(FieldTpSrc, "tcp_src", []string{"tp_src"}, 16, 2, true, FormatDecimal, PrereqTCP, FieldTpSrc, 0).nx(nxmOF, 9, "NXM_OF_TCP_SRC").ox(13, "OXM_OF_TCP_SRC", V12)
-	def(FieldTpDst, "tcp_dst", []string{"tp_dst"}, 16, 2, true, FormatDecimal, PrereqTCP, FieldTpDst, 0).nx(nxmOF, 10, "NXM_OF_TCP_DST").ox(14, "OXM_OF_TCP_DST", V12)
-	def(FieldUDPSrc, "udp_src", nil, 16, 2, true, FormatDecimal, PrereqUDP, FieldTpSrc, 0).nx(nxmOF, 11, "NXM_OF_UDP_SRC").ox(15, "OXM_OF_UDP_SRC", V12)
-	def(FieldUDPDst, "udp_dst", nil, 16, 2, true, FormatDecimal, PrereqUDP, FieldTpDst, 0).nx(nxmOF, 12, "NXM_OF_UDP_DST").ox(16, "OXM_OF_UDP_DST", V12)
-	def(FieldSCTPSrc, "sctp_src", nil, 16, 2, true, FormatDecimal, PrereqSCTP, FieldTpSrc, 0).ox(17, "OXM_OF_SCTP_SRC", V12)
-	def(FieldSCTPDst, "sctp_dst", nil, 16, 2, true, FormatDecimal, PrereqSCTP, FieldTpDst, 0).ox(18, "OXM_OF_SCTP_DST", V12)
-	def(FieldICMPType, "icmp_type", nil, 8, 1, false, FormatDecimal, PrereqICMPv4, FieldTpSrc, 0).nx(nxmOF, 13, "NXM_OF_ICMP_TYPE").ox(19, "OXM_OF_ICMPV4_TYPE", V12)
-	def(FieldICMPCode, "icmp_code", nil, 8, 1, false, FormatDecimal, PrereqICMPv4, FieldTpDst, 0).nx(nxmOF, 14, "NXM_OF_ICMP_CODE").ox(20, "OXM_OF_ICMPV4_CODE", V12)
-	def(FieldICMPv6Type, "icmpv6_type", nil, 8, 1, false, FormatDecimal, PrereqICMPv6, FieldTpSrc, 0).nx(nxmNX, 21, "NXM_NX_ICMPV6_TYPE").ox(29, "OXM_OF_ICMPV6_TYPE", V12)
-	def(FieldICMPv6Code, "icmpv6_code", nil, 8, 1, false, FormatDecimal, PrereqICMPv6, FieldTpDst, 0).nx(nxmNX, 22, "NXM_NX_ICMPV6_CODE").ox(30, "OXM_OF_ICMPV6_CODE", V12)
-	def(FieldTCPFlags, "tcp_flags", nil, 12, 2, true, FormatTCPFlags, PrereqTCP, FieldTCPFlags, 0).nx(nxmNX, 34, "NXM_NX_TCP_FLAGS").ox(42, "OXM_OF_TCP_FLAGS", V15)
-
-	nsh := []struct {
-		id       FieldID
-		name     string
-		alias    []string
-		bits     int
-		maskable bool
-		format   Format
-		code     uint32
-		wire     string
-	}{
-		{FieldNSHFlags, "nsh_flags", nil, 8, true, FormatDecimal, 1, "NXOXM_NSH_FLAGS"},
-		{FieldNSHTTL, "nsh_ttl", nil, 6, false, FormatDecimal, 10, "NXOXM_NSH_TTL"},
-		{FieldNSHMdtype, "nsh_mdtype", nil, 8, false, FormatDecimal, 2, "NXOXM_NSH_MDTYPE"},
-		{FieldNSHNp, "nsh_np", nil, 8, false, FormatDecimal, 3, "NXOXM_NSH_NP"},
-		{FieldNSHSPI, "nsh_spi", []string{"nsp"}, 24, false, FormatHex, 4, "NXOXM_NSH_SPI"},
-		{FieldNSHSI, "nsh_si", []string{"nsi"}, 8, false, FormatDecimal, 5, "NXOXM_NSH_SI"},
-		{FieldNSHC1, "nsh_c1", []string{"nshc1"}, 32, true, FormatHex, 6, "NXOXM_NSH_C1"},
-		{FieldNSHC2, "nsh_c2", []string{"nshc2"}, 32, true, FormatHex, 7, "NXOXM_NSH_C2"},
-		{FieldNSHC3, "nsh_c3", []string{"nshc3"}, 32, true, FormatHex, 8, "NXOXM_NSH_C3"},
-		{FieldNSHC4, "nsh_c4", []string{"nshc4"}, 32, true, FormatHex, 9, "NXOXM_NSH_C4"},
-	}
-	for _, n := range nsh {
-		f := def(n.id, n.name, n.alias, n.bits, int(storageBytes[n.id]), n.maskable, n.format, PrereqNSH, n.id, 0)
-		f.NXM, f.NXMName, f.Experimenter = hdr(oxmExp, n.code), n.wire, nshExp
-		byExperimenter[expKey{nshExp, f.NXM}] = f
-	}
+	FieldTunID:      {ID: FieldTunID, Name: "tun_id", Aliases: []string{"tunnel_id"}, Bits: 64, Bytes: 8, Maskable: true, Format: FormatHex, NXM: nxmNX<<16 | 16<<9, NXMName: "NXM_NX_TUN_ID", OXM: oxmOF<<16 | 38<<9, OXMName: "OXM_OF_TUNNEL_ID", OXMVersion: V13, store: FieldTunID},
+	FieldMetadata:   {ID: FieldMetadata, Name: "metadata", Bits: 64, Bytes: 8, Maskable: true, Format: FormatHex, OXM: oxmOF<<16 | 2<<9, OXMName: "OXM_OF_METADATA", OXMVersion: V12, store: FieldMetadata},
+	FieldInPort:     {ID: FieldInPort, Name: "in_port", Bits: 16, Bytes: 2, Format: FormatPort, NXM: nxmOF<<16 | 0<<9, NXMName: "NXM_OF_IN_PORT", store: FieldInPort},
+	FieldInPortOXM:  {ID: FieldInPortOXM, Name: "in_port_oxm", Bits: 32, Bytes: 4, Format: FormatPort, OXM: oxmOF<<16 | 0<<9, OXMName: "OXM_OF_IN_PORT", OXMVersion: V12, store: FieldInPort},
+	FieldVlanTCI:    {ID: FieldVlanTCI, Name: "vlan_tci", Bits: 16, Bytes: 2, Maskable: true, Format: FormatHex, NXM: nxmOF<<16 | 4<<9, NXMName: "NXM_OF_VLAN_TCI", store: FieldVlanTCI},
+	FieldDlVlan:     {ID: FieldDlVlan, Name: "dl_vlan", Bits: 12, Bytes: 2, Format: FormatDecimal, store: FieldVlanTCI},
+	FieldDlVlanPCP:  {ID: FieldDlVlanPCP, Name: "dl_vlan_pcp", Bits: 3, Bytes: 1, Format: FormatDecimal, store: FieldVlanTCI, shift: 13},
+	FieldVlanVID:    {ID: FieldVlanVID, Name: "vlan_vid", Bits: 13, Bytes: 2, Maskable: true, Format: FormatDecimal, OXM: oxmOF<<16 | 6<<9, OXMName: "OXM_OF_VLAN_VID", OXMVersion: V12, store: FieldVlanTCI},
+	FieldVlanPCP:    {ID: FieldVlanPCP, Name: "vlan_pcp", Bits: 3, Bytes: 1, Format: FormatDecimal, Prereq: PrereqVLAN, OXM: oxmOF<<16 | 7<<9, OXMName: "OXM_OF_VLAN_PCP", OXMVersion: V12, store: FieldVlanTCI, shift: 13},
+	FieldEthSrc:     {ID: FieldEthSrc, Name: "eth_src", Aliases: []string{"dl_src"}, Bits: 48, Bytes: 6, Maskable: true, Format: FormatEthernet, NXM: nxmOF<<16 | 2<<9, NXMName: "NXM_OF_ETH_SRC", OXM: oxmOF<<16 | 4<<9, OXMName: "OXM_OF_ETH_SRC", OXMVersion: V12, store: FieldEthSrc},
+	FieldEthDst:     {ID: FieldEthDst, Name: "eth_dst", Aliases: []string{"dl_dst"}, Bits: 48, Bytes: 6, Maskable: true, Format: FormatEthernet, NXM: nxmOF<<16 | 1<<9, NXMName: "NXM_OF_ETH_DST", OXM: oxmOF<<16 | 3<<9, OXMName: "OXM_OF_ETH_DST", OXMVersion: V12, store: FieldEthDst},
+	FieldEthType:    {ID: FieldEthType, Name: "eth_type", Aliases: []string{"dl_type"}, Bits: 16, Bytes: 2, Format: FormatHex, NXM: nxmOF<<16 | 3<<9, NXMName: "NXM_OF_ETH_TYPE", OXM: oxmOF<<16 | 5<<9, OXMName: "OXM_OF_ETH_TYPE", OXMVersion: V12, store: FieldEthType},
+	FieldMplsLabel:  {ID: FieldMplsLabel, Name: "mpls_label", Bits: 20, Bytes: 4, Format: FormatDecimal, Prereq: PrereqMPLS, OXM: oxmOF<<16 | 34<<9, OXMName: "OXM_OF_MPLS_LABEL", OXMVersion: V12, store: FieldMplsLabel},
+	FieldMplsTC:     {ID: FieldMplsTC, Name: "mpls_tc", Bits: 3, Bytes: 1, Format: FormatDecimal, Prereq: PrereqMPLS, OXM: oxmOF<<16 | 35<<9, OXMName: "OXM_OF_MPLS_TC", OXMVersion: V12, store: FieldMplsTC},
+	FieldMplsBOS:    {ID: FieldMplsBOS, Name: "mpls_bos", Bits: 1, Bytes: 1, Format: FormatDecimal, Prereq: PrereqMPLS, OXM: oxmOF<<16 | 36<<9, OXMName: "OXM_OF_MPLS_BOS", OXMVersion: V13, store: FieldMplsBOS},
+	FieldMplsTTL:    {ID: FieldMplsTTL, Name: "mpls_ttl", Bits: 8, Bytes: 1, Format: FormatDecimal, Prereq: PrereqMPLS, NXM: nxmNX<<16 | 30<<9, NXMName: "NXM_NX_MPLS_TTL", store: FieldMplsTTL},
+	FieldIPSrc:      {ID: FieldIPSrc, Name: "ip_src", Aliases: []string{"nw_src"}, Bits: 32, Bytes: 4, Maskable: true, Format: FormatIPv4, Prereq: PrereqIPv4, NXM: nxmOF<<16 | 7<<9, NXMName: "NXM_OF_IP_SRC", OXM: oxmOF<<16 | 11<<9, OXMName: "OXM_OF_IPV4_SRC", OXMVersion: V12, store: FieldIPSrc},
+	FieldIPDst:      {ID: FieldIPDst, Name: "ip_dst", Aliases: []string{"nw_dst"}, Bits: 32, Bytes: 4, Maskable: true, Format: FormatIPv4, Prereq: PrereqIPv4, NXM: nxmOF<<16 | 8<<9, NXMName: "NXM_OF_IP_DST", OXM: oxmOF<<16 | 12<<9, OXMName: "OXM_OF_IPV4_DST", OXMVersion: V12, store: FieldIPDst},
+	FieldArpSpa:     {ID: FieldArpSpa, Name: "arp_spa", Bits: 32, Bytes: 4, Maskable: true, Format: FormatIPv4, Prereq: PrereqARP, NXM: nxmOF<<16 | 16<<9, NXMName: "NXM_OF_ARP_SPA", OXM: oxmOF<<16 | 22<<9, OXMName: "OXM_OF_ARP_SPA", OXMVersion: V12, store: FieldIPSrc},
+	FieldArpTpa:     {ID: FieldArpTpa, Name: "arp_tpa", Bits: 32, Bytes: 4, Maskable: true, Format: FormatIPv4, Prereq: PrereqARP, NXM: nxmOF<<16 | 17<<9, NXMName: "NXM_OF_ARP_TPA", OXM: oxmOF<<16 | 23<<9, OXMName: "OXM_OF_ARP_TPA", OXMVersion: V12, store: FieldIPDst},
+	FieldIPv6Src:    {ID: FieldIPv6Src, Name: "ipv6_src", Bits: 128, Bytes: 16, Maskable: true, Format: FormatIPv6, Prereq: PrereqIPv6, NXM: nxmNX<<16 | 19<<9, NXMName: "NXM_NX_IPV6_SRC", OXM: oxmOF<<16 | 26<<9, OXMName: "OXM_OF_IPV6_SRC", OXMVersion: V12, store: FieldIPv6Src},
+	FieldIPv6Dst:    {ID: FieldIPv6Dst, Name: "ipv6_dst", Bits: 128, Bytes: 16, Maskable: true, Format: FormatIPv6, Prereq: PrereqIPv6, NXM: nxmNX<<16 | 20<<9, NXMName: "NXM_NX_IPV6_DST", OXM: oxmOF<<16 | 27<<9, OXMName: "OXM_OF_IPV6_DST", OXMVersion: V12, store: FieldIPv6Dst},
+	FieldIPv6Label:  {ID: FieldIPv6Label, Name: "ipv6_label", Bits: 20, Bytes: 4, Maskable: true, Format: FormatHex, Prereq: PrereqIPv6, NXM: nxmNX<<16 | 27<<9, NXMName: "NXM_NX_IPV6_LABEL", OXM: oxmOF<<16 | 28<<9, OXMName: "OXM_OF_IPV6_FLABEL", OXMVersion: V12, store: FieldIPv6Label},
+	FieldNwProto:    {ID: FieldNwProto, Name: "nw_proto", Aliases: []string{"ip_proto"}, Bits: 8, Bytes: 1, Format: FormatDecimal, Prereq: PrereqIP, NXM: nxmOF<<16 | 6<<9, NXMName: "NXM_OF_IP_PROTO", OXM: oxmOF<<16 | 10<<9, OXMName: "OXM_OF_IP_PROTO", OXMVersion: V12, store: FieldNwProto},
+	FieldArpOp:      {ID: FieldArpOp, Name: "arp_op", Bits: 16, Bytes: 2, Format: FormatDecimal, Prereq: PrereqARP, NXM: nxmOF<<16 | 15<<9, NXMName: "NXM_OF_ARP_OP", OXM: oxmOF<<16 | 21<<9, OXMName: "OXM_OF_ARP_OP", OXMVersion: V12, store: FieldNwProto},
+	FieldNwTOS:      {ID: FieldNwTOS, Name: "nw_tos", Bits: 8, Bytes: 1, Format: FormatDecimal, Prereq: PrereqIP, NXM: nxmOF<<16 | 5<<9, NXMName: "NXM_OF_IP_TOS", store: FieldNwTOS},
+	FieldIPDSCP:     {ID: FieldIPDSCP, Name: "ip_dscp", Bits: 6, Bytes: 1, Format: FormatDecimal, Prereq: PrereqIP, OXM: oxmOF<<16 | 8<<9, OXMName: "OXM_OF_IP_DSCP", OXMVersion: V12, store: FieldNwTOS, shift: 2},
+	FieldIPECN:      {ID: FieldIPECN, Name: "nw_ecn", Aliases: []string{"ip_ecn"}, Bits: 2, Bytes: 1, Format: FormatDecimal, Prereq: PrereqIP, NXM: nxmNX<<16 | 28<<9, NXMName: "NXM_NX_IP_ECN", OXM: oxmOF<<16 | 9<<9, OXMName: "OXM_OF_IP_ECN", OXMVersion: V12, store: FieldNwTOS},
+	FieldNwTTL:      {ID: FieldNwTTL, Name: "nw_ttl", Bits: 8, Bytes: 1, Format: FormatDecimal, Prereq: PrereqIP, NXM: nxmNX<<16 | 29<<9, NXMName: "NXM_NX_IP_TTL", store: FieldNwTTL},
+	FieldIPFrag:     {ID: FieldIPFrag, Name: "ip_frag", Aliases: []string{"nw_frag"}, Bits: 2, Bytes: 1, Maskable: true, Format: FormatFrag, Prereq: PrereqIP, NXM: nxmNX<<16 | 26<<9, NXMName: "NXM_NX_IP_FRAG", store: FieldIPFrag},
+	FieldArpSha:     {ID: FieldArpSha, Name: "arp_sha", Bits: 48, Bytes: 6, Maskable: true, Format: FormatEthernet, Prereq: PrereqARP, NXM: nxmNX<<16 | 17<<9, NXMName: "NXM_NX_ARP_SHA", OXM: oxmOF<<16 | 24<<9, OXMName: "OXM_OF_ARP_SHA", OXMVersion: V12, store: FieldArpSha},
+	FieldArpTha:     {ID: FieldArpTha, Name: "arp_tha", Bits: 48, Bytes: 6, Maskable: true, Format: FormatEthernet, Prereq: PrereqARP, NXM: nxmNX<<16 | 18<<9, NXMName: "NXM_NX_ARP_THA", OXM: oxmOF<<16 | 25<<9, OXMName: "OXM_OF_ARP_THA", OXMVersion: V12, store: FieldArpTha},
+	FieldNdTarget:   {ID: FieldNdTarget, Name: "nd_target", Bits: 128, Bytes: 16, Maskable: true, Format: FormatIPv6, Prereq: PrereqND, NXM: nxmNX<<16 | 23<<9, NXMName: "NXM_NX_ND_TARGET", OXM: oxmOF<<16 | 31<<9, OXMName: "OXM_OF_IPV6_ND_TARGET", OXMVersion: V12, store: FieldNdTarget},
+	FieldNdSll:      {ID: FieldNdSll, Name: "nd_sll", Bits: 48, Bytes: 6, Maskable: true, Format: FormatEthernet, Prereq: PrereqNDSolicit, NXM: nxmNX<<16 | 24<<9, NXMName: "NXM_NX_ND_SLL", OXM: oxmOF<<16 | 32<<9, OXMName: "OXM_OF_IPV6_ND_SLL", OXMVersion: V12, store: FieldArpSha},
+	FieldNdTll:      {ID: FieldNdTll, Name: "nd_tll", Bits: 48, Bytes: 6, Maskable: true, Format: FormatEthernet, Prereq: PrereqNDAdvert, NXM: nxmNX<<16 | 25<<9, NXMName: "NXM_NX_ND_TLL", OXM: oxmOF<<16 | 33<<9, OXMName: "OXM_OF_IPV6_ND_TLL", OXMVersion: V12, store: FieldArpTha},
+	FieldTpSrc:      {ID: FieldTpSrc, Name: "tcp_src", Aliases: []string{"tp_src"}, Bits: 16, Bytes: 2, Maskable: true, Format: FormatDecimal, Prereq: PrereqTCP, NXM: nxmOF<<16 | 9<<9, NXMName: "NXM_OF_TCP_SRC", OXM: oxmOF<<16 | 13<<9, OXMName: "OXM_OF_TCP_SRC", OXMVersion: V12, store: FieldTpSrc},
+	FieldTpDst:      {ID: FieldTpDst, Name: "tcp_dst", Aliases: []string{"tp_dst"}, Bits: 16, Bytes: 2, Maskable: true, Format: FormatDecimal, Prereq: PrereqTCP, NXM: nxmOF<<16 | 10<<9, NXMName: "NXM_OF_TCP_DST", OXM: oxmOF<<16 | 14<<9, OXMName: "OXM_OF_TCP_DST", OXMVersion: V12, store: FieldTpDst},
+	FieldUDPSrc:     {ID: FieldUDPSrc, Name: "udp_src", Bits: 16, Bytes: 2, Maskable: true, Format: FormatDecimal, Prereq: PrereqUDP, NXM: nxmOF<<16 | 11<<9, NXMName: "NXM_OF_UDP_SRC", OXM: oxmOF<<16 | 15<<9, OXMName: "OXM_OF_UDP_SRC", OXMVersion: V12, store: FieldTpSrc},
+	FieldUDPDst:     {ID: FieldUDPDst, Name: "udp_dst", Bits: 16, Bytes: 2, Maskable: true, Format: FormatDecimal, Prereq: PrereqUDP, NXM: nxmOF<<16 | 12<<9, NXMName: "NXM_OF_UDP_DST", OXM: oxmOF<<16 | 16<<9, OXMName: "OXM_OF_UDP_DST", OXMVersion: V12, store: FieldTpDst},
+	FieldSCTPSrc:    {ID: FieldSCTPSrc, Name: "sctp_src", Bits: 16, Bytes: 2, Maskable: true, Format: FormatDecimal, Prereq: PrereqSCTP, OXM: oxmOF<<16 | 17<<9, OXMName: "OXM_OF_SCTP_SRC", OXMVersion: V12, store: FieldTpSrc},
+	FieldSCTPDst:    {ID: FieldSCTPDst, Name: "sctp_dst", Bits: 16, Bytes: 2, Maskable: true, Format: FormatDecimal, Prereq: PrereqSCTP, OXM: oxmOF<<16 | 18<<9, OXMName: "OXM_OF_SCTP_DST", OXMVersion: V12, store: FieldTpDst},
+	FieldICMPType:   {ID: FieldICMPType, Name: "icmp_type", Bits: 8, Bytes: 1, Format: FormatDecimal, Prereq: PrereqICMPv4, NXM: nxmOF<<16 | 13<<9, NXMName: "NXM_OF_ICMP_TYPE", OXM: oxmOF<<16 | 19<<9, OXMName: "OXM_OF_ICMPV4_TYPE", OXMVersion: V12, store: FieldTpSrc},
+	FieldICMPCode:   {ID: FieldICMPCode, Name: "icmp_code", Bits: 8, Bytes: 1, Format: FormatDecimal, Prereq: PrereqICMPv4, NXM: nxmOF<<16 | 14<<9, NXMName: "NXM_OF_ICMP_CODE", OXM: oxmOF<<16 | 20<<9, OXMName: "OXM_OF_ICMPV4_CODE", OXMVersion: V12, store: FieldTpDst},
+	FieldICMPv6Type: {ID: FieldICMPv6Type, Name: "icmpv6_type", Bits: 8, Bytes: 1, Format: FormatDecimal, Prereq: PrereqICMPv6, NXM: nxmNX<<16 | 21<<9, NXMName: "NXM_NX_ICMPV6_TYPE", OXM: oxmOF<<16 | 29<<9, OXMName: "OXM_OF_ICMPV6_TYPE", OXMVersion: V12, store: FieldTpSrc},
+	FieldICMPv6Code: {ID: FieldICMPv6Code, Name: "icmpv6_code", Bits: 8, Bytes: 1, Format: FormatDecimal, Prereq: PrereqICMPv6, NXM: nxmNX<<16 | 22<<9, NXMName: "NXM_NX_ICMPV6_CODE", OXM: oxmOF<<16 | 30<<9, OXMName: "OXM_OF_ICMPV6_CODE", OXMVersion: V12, store: FieldTpDst},
+	FieldTCPFlags:   {ID: FieldTCPFlags, Name: "tcp_flags", Bits: 12, Bytes: 2, Maskable: true, Format: FormatTCPFlags, Prereq: PrereqTCP, NXM: nxmNX<<16 | 34<<9, NXMName: "NXM_NX_TCP_FLAGS", OXM: oxmOF<<16 | 42<<9, OXMName: "OXM_OF_TCP_FLAGS", OXMVersion: V15, store: FieldTCPFlags},
+	// NSH fields: OVS experimenter fields (class 0xffff, nshExp) in OXM and NXM alike.
+	FieldNSHFlags:  {ID: FieldNSHFlags, Name: "nsh_flags", Bits: 8, Bytes: 1, Maskable: true, Format: FormatDecimal, Prereq: PrereqNSH, NXM: oxmExp<<16 | 1<<9, NXMName: "NXOXM_NSH_FLAGS", Experimenter: nshExp, store: FieldNSHFlags},
+	FieldNSHTTL:    {ID: FieldNSHTTL, Name: "nsh_ttl", Bits: 6, Bytes: 1, Format: FormatDecimal, Prereq: PrereqNSH, NXM: oxmExp<<16 | 10<<9, NXMName: "NXOXM_NSH_TTL", Experimenter: nshExp, store: FieldNSHTTL},
+	FieldNSHMdtype: {ID: FieldNSHMdtype, Name: "nsh_mdtype", Bits: 8, Bytes: 1, Format: FormatDecimal, Prereq: PrereqNSH, NXM: oxmExp<<16 | 2<<9, NXMName: "NXOXM_NSH_MDTYPE", Experimenter: nshExp, store: FieldNSHMdtype},
+	FieldNSHNp:     {ID: FieldNSHNp, Name: "nsh_np", Bits: 8, Bytes: 1, Format: FormatDecimal, Prereq: PrereqNSH, NXM: oxmExp<<16 | 3<<9, NXMName: "NXOXM_NSH_NP", Experimenter: nshExp, store: FieldNSHNp},
+	FieldNSHSPI:    {ID: FieldNSHSPI, Name: "nsh_spi", Aliases: []string{"nsp"}, Bits: 24, Bytes: 4, Format: FormatHex, Prereq: PrereqNSH, NXM: oxmExp<<16 | 4<<9, NXMName: "NXOXM_NSH_SPI", Experimenter: nshExp, store: FieldNSHSPI},
+	FieldNSHSI:     {ID: FieldNSHSI, Name: "nsh_si", Aliases: []string{"nsi"}, Bits: 8, Bytes: 1, Format: FormatDecimal, Prereq: PrereqNSH, NXM: oxmExp<<16 | 5<<9, NXMName: "NXOXM_NSH_SI", Experimenter: nshExp, store: FieldNSHSI},
+	FieldNSHC1:     {ID: FieldNSHC1, Name: "nsh_c1", Aliases: []string{"nshc1"}, Bits: 32, Bytes: 4, Maskable: true, Format: FormatHex, Prereq: PrereqNSH, NXM: oxmExp<<16 | 6<<9, NXMName: "NXOXM_NSH_C1", Experimenter: nshExp, store: FieldNSHC1},
+	FieldNSHC2:     {ID: FieldNSHC2, Name: "nsh_c2", Aliases: []string{"nshc2"}, Bits: 32, Bytes: 4, Maskable: true, Format: FormatHex, Prereq: PrereqNSH, NXM: oxmExp<<16 | 7<<9, NXMName: "NXOXM_NSH_C2", Experimenter: nshExp, store: FieldNSHC2},
+	FieldNSHC3:     {ID: FieldNSHC3, Name: "nsh_c3", Aliases: []string{"nshc3"}, Bits: 32, Bytes: 4, Maskable: true, Format: FormatHex, Prereq: PrereqNSH, NXM: oxmExp<<16 | 8<<9, NXMName: "NXOXM_NSH_C3", Experimenter: nshExp, store: FieldNSHC3},
+	FieldNSHC4:     {ID: FieldNSHC4, Name: "nsh_c4", Aliases: []string{"nshc4"}, Bits: 32, Bytes: 4, Maskable: true, Format: FormatHex, Prereq: PrereqNSH, NXM: oxmExp<<16 | 9<<9, NXMName: "NXOXM_NSH_C4", Experimenter: nshExp, store: FieldNSHC4},
 }
 
 // fieldIndexes builds the name and wire-header lookups on first use:

@@ -464,7 +464,7 @@ func appendActionsOrDrop(b []byte, acts []Action) []byte {
 	return AppendActions(b, acts, nil)
 }
 
-func init() {
+func registerFlowModDecoders() {
 	decoders[MsgFlowMod] = decodeFlowMod
 	decoders[MsgNXFlowMod] = decodeNXFlowMod
 }

@@ -231,7 +231,7 @@ func appendDuration(b []byte, sec, nsec uint32) []byte {
 	return append(b, 's')
 }
 
-func init() {
+func registerFlowRemovedDecoders() {
 	decoders[MsgFlowRemoved] = decodeFlowRemoved
 	decoders[MsgNXFlowRemoved] = decodeNXFlowRemoved
 }

@@ -445,4 +445,4 @@ func commandBucketValid(cmd GroupModCommand, id uint32) bool {
 	return id == BucketAll
 }
 
-func init() { decoders[MsgGroupMod] = decodeGroupMod }
+func registerGroupDecoders() { decoders[MsgGroupMod] = decodeGroupMod }

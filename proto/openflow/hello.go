@@ -145,4 +145,4 @@ func NegotiateHello(ours VersionBitmap, peer []byte) (Version, error) {
 	}
 }
 
-func init() { decoders[MsgHello] = decodeHello }
+func registerHelloDecoders() { decoders[MsgHello] = decodeHello }

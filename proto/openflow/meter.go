@@ -138,4 +138,4 @@ func decodeMeterMod(b []byte, v Version) (Message, error) {
 	return m, nil
 }
 
-func init() { decoders[MsgMeterMod] = decodeMeterMod }
+func registerMeterDecoders() { decoders[MsgMeterMod] = decodeMeterMod }

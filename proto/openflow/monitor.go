@@ -80,7 +80,7 @@ func rawLenFails(h Header, b []byte) bool {
 	return false
 }
 
-func init() {
+func registerMonitorDecoders() {
 	decoders[MsgNXFlowMonitorCancel] = decodeNXFlowMonitorCancel
 	decoders[MsgNXFlowMonitorPaused] = decodeNXFlowMonitorEmpty(&NXFlowMonitorPaused{})
 	decoders[MsgNXFlowMonitorResumed] = decodeNXFlowMonitorEmpty(&NXFlowMonitorResumed{})

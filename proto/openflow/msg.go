@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"io"
 	"strconv"
+	"sync"
 )
 
 // Message framing and the version-independent message model.
@@ -173,8 +174,10 @@ const (
 	rawExperimenter = 4
 )
 
-// OF1.0 raw types from 12 on, which 1.1 renumbered.
-var raw10 = map[uint8]MsgType{
+// OF1.0 raw types from 12 on, which 1.1 renumbered. (Arrays and slices
+// of constants here rather than maps: the linker lays them out, where a
+// map literal is built by code at every start of every tool.)
+var raw10 = [...]MsgType{
 	0: MsgHello, 1: MsgError, 2: MsgEchoRequest, 3: MsgEchoReply, 4: MsgExperimenter,
 	5: MsgFeaturesRequest, 6: MsgFeaturesReply, 7: MsgGetConfigRequest, 8: MsgGetConfigReply,
 	9: MsgSetConfig, 10: MsgPacketIn, 11: MsgFlowRemoved, 12: MsgPortStatus, 13: MsgPacketOut,
@@ -205,11 +208,24 @@ var raw11 = [...]struct {
 }
 
 // Nicira vendor subtypes.
-var nxSubtypes = map[uint32]MsgType{
-	10: MsgNXRoleRequest, 11: MsgNXRoleReply, 12: MsgNXSetFlowFormat,
-	15: MsgNXFlowModTableID, 16: MsgNXSetPacketInFormat, 19: MsgNXSetAsyncConfig,
-	17: MsgNXPacketIn, 30: MsgNXPacketIn2,
-	13: MsgNXFlowMod, 14: MsgNXFlowRemoved,
+var nxSubtypes = [...]struct {
+	sub uint32
+	t   MsgType
+}{
+	{10, MsgNXRoleRequest}, {11, MsgNXRoleReply}, {12, MsgNXSetFlowFormat},
+	{15, MsgNXFlowModTableID}, {16, MsgNXSetPacketInFormat}, {19, MsgNXSetAsyncConfig},
+	{17, MsgNXPacketIn}, {30, MsgNXPacketIn2},
+	{13, MsgNXFlowMod}, {14, MsgNXFlowRemoved},
+}
+
+// nxSubtype returns the message type of Nicira subtype sub.
+func nxSubtype(sub uint32) (MsgType, bool) {
+	for _, e := range nxSubtypes {
+		if e.sub == sub {
+			return e.t, true
+		}
+	}
+	return MsgInvalid, false
 }
 
 // extMsgs are message types carried as a vendor extension in some
@@ -252,35 +268,36 @@ type rawEntry struct {
 	ok     bool
 }
 
-// rawTypes[t][v] is how version v carries t, precomputed so that
-// encoding does no map lookups.
-var rawTypes [numMsgTypes][V15 + 1]rawEntry
-
-func init() {
+// rawTypes[t][v] is how version v carries t, precomputed on first use so
+// that encoding does no searching (and a tool that encodes nothing does not
+// build it).
+var rawTypes = sync.OnceValue(func() *[numMsgTypes][V15 + 1]rawEntry {
+	var tab [numMsgTypes][V15 + 1]rawEntry
 	for v := V10; v <= V15; v++ {
 		if v == V10 {
 			for raw, mt := range raw10 {
-				rawTypes[mt][v] = rawEntry{typ: raw, ok: true}
+				tab[mt][v] = rawEntry{typ: uint8(raw), ok: true}
 			}
 		} else {
 			for raw, e := range raw11 {
 				if v >= e.min && v <= e.max {
-					rawTypes[e.t][v] = rawEntry{typ: uint8(raw), ok: true}
+					tab[e.t][v] = rawEntry{typ: uint8(raw), ok: true}
 				}
 			}
 		}
-		for sub, mt := range nxSubtypes {
-			if mt != MsgNXSetFlowFormat || v == V10 {
-				rawTypes[mt][v] = rawEntry{typ: rawExperimenter, vendor: NiciraVendor, nx: sub, ok: true}
+		for _, e := range nxSubtypes {
+			if e.t != MsgNXSetFlowFormat || v == V10 {
+				tab[e.t][v] = rawEntry{typ: rawExperimenter, vendor: NiciraVendor, nx: e.sub, ok: true}
 			}
 		}
 		for _, e := range extMsgs {
 			if v >= e.min && v <= e.max {
-				rawTypes[e.t][v] = rawEntry{typ: rawExperimenter, vendor: e.vendor, nx: e.sub, ok: true}
+				tab[e.t][v] = rawEntry{typ: rawExperimenter, vendor: e.vendor, nx: e.sub, ok: true}
 			}
 		}
 	}
-}
+	return &tab
+})
 
 // rawType returns the header type byte (and, for Nicira messages, the
 // subtype) that carries t in version v.
@@ -288,7 +305,7 @@ func rawType(t MsgType, v Version) (typ uint8, nx uint32, ok bool) {
 	if t >= numMsgTypes || !v.Known() {
 		return 0, 0, false
 	}
-	e := rawTypes[t][v]
+	e := rawTypes()[t][v]
 	return e.typ, e.nx, e.ok
 }
 
@@ -297,7 +314,9 @@ func rawType(t MsgType, v Version) (typ uint8, nx uint32, ok bool) {
 func classify(h Header, b []byte) (MsgType, uint32, uint32) {
 	var t MsgType
 	if h.Version == uint8(V10) {
-		t = raw10[h.Type]
+		if int(h.Type) < len(raw10) {
+			t = raw10[h.Type]
+		}
 	} else if int(h.Type) < len(raw11) {
 		e := raw11[h.Type]
 		if Version(h.Version) >= e.min && (Version(h.Version) <= e.max || !Version(h.Version).Known()) {
@@ -311,7 +330,7 @@ func classify(h Header, b []byte) (MsgType, uint32, uint32) {
 	sub := binary.BigEndian.Uint32(b[12:])
 	if vendor == NiciraVendor {
 		// NXT_SET_FLOW_FORMAT only makes sense where 1.0 matches are used.
-		if mt, ok := nxSubtypes[sub]; ok && (mt != MsgNXSetFlowFormat || h.Version == uint8(V10)) {
+		if mt, ok := nxSubtype(sub); ok && (mt != MsgNXSetFlowFormat || h.Version == uint8(V10)) {
 			return mt, vendor, sub
 		}
 	}
@@ -370,7 +389,7 @@ func AppendMessage(dst []byte, m Message, v uint8, xid uint32) ([]byte, error) {
 	start := len(dst)
 	dst = Header{Version: v, Type: typ, Xid: xid}.append(dst)
 	if nx != 0 {
-		dst = binary.BigEndian.AppendUint32(dst, rawTypes[m.Type()][ver].vendor)
+		dst = binary.BigEndian.AppendUint32(dst, rawTypes()[m.Type()][ver].vendor)
 		dst = binary.BigEndian.AppendUint32(dst, nx)
 	}
 	enc, ok := m.(bodyEncoder)
@@ -395,8 +414,33 @@ type bodyEncoder interface {
 }
 
 // decoders maps a type to its body decoder. body is the message after the
-// header (and after the vendor/subtype words for Nicira messages).
-var decoders [numMsgTypes]func(body []byte, v Version) (Message, error)
+// header (and after the vendor/subtype words for Nicira messages). Each
+// file registers the decoders of its messages; registerDecoders calls them
+// on the first Decode rather than at init, because every tool of the binary
+// links this package and most never decode a message, while a dozen init
+// functions cost a dozen code pages faulted in at each start.
+var (
+	decoders     [numMsgTypes]func(body []byte, v Version) (Message, error)
+	decodersOnce sync.Once
+)
+
+func registerDecoders() {
+	registerBundleDecoders()
+	registerErrorDecoders()
+	registerFlowModDecoders()
+	registerFlowRemovedDecoders()
+	registerGroupDecoders()
+	registerHelloDecoders()
+	registerMeterDecoders()
+	registerMonitorDecoders()
+	registerAsyncDecoders()
+	registerPortDecoders()
+	registerSimpleDecoders()
+	registerPacketInDecoders()
+	registerPacketOutDecoders()
+	registerQueueConfigDecoders()
+	registerStatsDecoders()
+}
 
 // Decode parses one whole message. b must be exactly one message (its
 // length field equal to len(b)). Protocol errors are ErrorCode values
@@ -407,6 +451,7 @@ func Decode(b []byte) (Message, Header, error) {
 		return nil, h, OFPBRC_BAD_LEN
 	}
 	t, vendor, sub := classify(h, b)
+	decodersOnce.Do(registerDecoders)
 	if t == MsgInvalid || t == MsgExperimenter || decoders[t] == nil {
 		if t == MsgExperimenter && len(b) < 16 {
 			return nil, h, OFPBRC_BAD_LEN

@@ -229,7 +229,7 @@ func appendUint(dst []byte, u uint64) []byte {
 	return append(dst, buf[i:]...)
 }
 
-func init() {
+func registerAsyncDecoders() {
 	decoders[MsgTableMod] = decodeTableMod
 	decoders[MsgGetAsyncReply] = func(b []byte, v Version) (Message, error) {
 		c, err := decodeAsync(b, v)

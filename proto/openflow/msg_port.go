@@ -627,7 +627,7 @@ func appendConfigBits(dst []byte, c PortConfig) []byte {
 	return appendBitNames(dst, uint32(c), portConfigNames[:])
 }
 
-func init() {
+func registerPortDecoders() {
 	decoders[MsgFeaturesReply] = decodeFeaturesReply
 	decoders[MsgPortStatus] = decodePortStatus
 	decoders[MsgPortMod] = decodePortMod

@@ -283,7 +283,7 @@ func emptyBody(m Message) func([]byte, Version) (Message, error) {
 	}
 }
 
-func init() {
+func registerSimpleDecoders() {
 	decoders[MsgEchoRequest] = func(b []byte, _ Version) (Message, error) { return &EchoRequest{Data: b}, nil }
 	decoders[MsgEchoReply] = func(b []byte, _ Version) (Message, error) { return &EchoReply{Data: b}, nil }
 	decoders[MsgFeaturesRequest] = emptyBody(&FeaturesRequest{})

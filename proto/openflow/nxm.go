@@ -77,10 +77,11 @@ func (e *encoder) code(f *Field) (uint32, uint32) {
 
 // onfActsetOutput is the experimenter-class header of actset_output.
 // onfTCPFlags is the experimenter-class header OpenFlow 1.3 and 1.4 use
-// for tcp_flags.
-var (
-	onfActsetOutput = hdr16(oxmExp, 43)
-	onfTCPFlags     = hdr16(oxmExp, 42)
+// for tcp_flags. (Constants, as hdr16 would compute them, so that no init
+// code writes them.)
+const (
+	onfActsetOutput = oxmExp<<16 | 43<<9
+	onfTCPFlags     = oxmExp<<16 | 42<<9
 )
 
 // put writes field f with the storage bits v/mk (already shifted down).
@@ -325,8 +326,8 @@ func nextTLV(b []byte) (t tlv, hdr uint32, rest []byte, err error) {
 			f = &fields[FieldActsetOutput]
 		case exp == onfExp && code == onfTCPFlags:
 			f = &fields[FieldTCPFlags]
-		default:
-			f = byExperimenter[expKey{exp, code}]
+		case exp == nshExp:
+			f = nshFieldByHeader(code)
 		}
 	} else {
 		f = fieldByHeader(code)
@@ -578,6 +579,17 @@ func ParseNXM(s string) ([]byte, error) {
 		}
 		b = appendTLV(b, code, exp, value, mask)
 	}
+}
+
+// nshFieldByHeader finds the NSH field whose experimenter header is code:
+// ten of them, so a scan beats keeping a map.
+func nshFieldByHeader(code uint32) *Field {
+	for id := FieldNSHFlags; id <= FieldNSHC4; id++ {
+		if fields[id].NXM == code {
+			return &fields[id]
+		}
+	}
+	return nil
 }
 
 func fieldByWireName(name string) (*Field, uint32, uint32) {

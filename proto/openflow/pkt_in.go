@@ -350,7 +350,7 @@ func (m *PacketIn) appendText(dst []byte, v Version) []byte {
 	return AppendPacketSummary(dst, m.Data)
 }
 
-func init() {
+func registerPacketInDecoders() {
 	decoders[MsgPacketIn] = decodePacketIn
 	decoders[MsgNXPacketIn] = decodeNXPacketIn
 	decoders[MsgNXPacketIn2] = decodeNXPacketIn2

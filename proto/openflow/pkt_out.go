@@ -110,4 +110,4 @@ func (m *PacketOut) appendText(dst []byte, _ Version) []byte {
 	return appendHexPad(dst, uint64(m.BufferID), 8)
 }
 
-func init() { decoders[MsgPacketOut] = decodePacketOut }
+func registerPacketOutDecoders() { decoders[MsgPacketOut] = decodePacketOut }

@@ -202,7 +202,7 @@ func appendQueueList(b []byte, queues []QueueDesc) []byte {
 	return b
 }
 
-func init() {
+func registerQueueConfigDecoders() {
 	decoders[MsgQueueGetConfigRequest] = decodeQueueGetConfigRequest
 	decoders[MsgQueueGetConfigReply] = decodeQueueGetConfigReply
 }

@@ -740,7 +740,7 @@ func AppendMultipartReplies(dst []byte, m Message, v Version, xid uint32) ([]byt
 	return b, nil
 }
 
-func init() {
+func registerStatsDecoders() {
 	decoders[MsgMultipartRequest] = decodeStatsRequest
 	decoders[MsgMultipartReply] = decodeStatsReply
 }

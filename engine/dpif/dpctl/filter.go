@@ -17,16 +17,37 @@ type Filter struct {
 	inPort    string // in_port given by name, resolved per datapath
 }
 
-var protoShorthands = map[string]struct {
-	ethType uint16
-	proto   uint8
-}{
-	"ip": {flow.EthTypeIP, 0}, "ipv6": {flow.EthTypeIPv6, 0}, "arp": {flow.EthTypeARP, 0},
-	"rarp": {flow.EthTypeRARP, 0},
-	"icmp": {flow.EthTypeIP, flow.IPProtoICMP}, "tcp": {flow.EthTypeIP, flow.IPProtoTCP},
-	"udp": {flow.EthTypeIP, flow.IPProtoUDP}, "sctp": {flow.EthTypeIP, flow.IPProtoSCTP},
-	"icmp6": {flow.EthTypeIPv6, flow.IPProtoICMPv6}, "tcp6": {flow.EthTypeIPv6, flow.IPProtoTCP},
-	"udp6": {flow.EthTypeIPv6, flow.IPProtoUDP}, "sctp6": {flow.EthTypeIPv6, flow.IPProtoSCTP},
+// protoShorthand returns what a protocol shorthand ("tcp", "udp6", ...)
+// stands for. (A switch, not a map literal built at every start of every
+// tool of the binary.)
+func protoShorthand(name string) (ethType uint16, proto uint8, ok bool) {
+	switch name {
+	case "ip":
+		return flow.EthTypeIP, 0, true
+	case "ipv6":
+		return flow.EthTypeIPv6, 0, true
+	case "arp":
+		return flow.EthTypeARP, 0, true
+	case "rarp":
+		return flow.EthTypeRARP, 0, true
+	case "icmp":
+		return flow.EthTypeIP, flow.IPProtoICMP, true
+	case "tcp":
+		return flow.EthTypeIP, flow.IPProtoTCP, true
+	case "udp":
+		return flow.EthTypeIP, flow.IPProtoUDP, true
+	case "sctp":
+		return flow.EthTypeIP, flow.IPProtoSCTP, true
+	case "icmp6":
+		return flow.EthTypeIPv6, flow.IPProtoICMPv6, true
+	case "tcp6":
+		return flow.EthTypeIPv6, flow.IPProtoTCP, true
+	case "udp6":
+		return flow.EthTypeIPv6, flow.IPProtoUDP, true
+	case "sctp6":
+		return flow.EthTypeIPv6, flow.IPProtoSCTP, true
+	}
+	return 0, 0, false
 }
 
 // ParseFilter reads a filter; errors read like OVS's ("bogus: unknown
@@ -37,10 +58,10 @@ func ParseFilter(s string) (*Filter, error) {
 	for _, item := range strings.FieldsFunc(s, func(r rune) bool { return r == ',' || r == ' ' }) {
 		name, val, hasVal := strings.Cut(item, "=")
 		if !hasVal {
-			if p, ok := protoShorthands[name]; ok {
-				k.EthType, m.EthType = p.ethType, 0xffff
-				if p.proto != 0 {
-					k.NwProto, m.NwProto = p.proto, 0xff
+			if ethType, proto, ok := protoShorthand(name); ok {
+				k.EthType, m.EthType = ethType, 0xffff
+				if proto != 0 {
+					k.NwProto, m.NwProto = proto, 0xff
 				}
 				continue
 			}
