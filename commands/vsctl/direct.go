@@ -2,6 +2,8 @@ package vsctl
 
 import (
 	"context"
+	"errors"
+	"net"
 	"strconv"
 	"strings"
 	"time"
@@ -65,6 +67,10 @@ func directAddPorts(s *settings) bool {
 	var bridges []string
 	perBridge := map[string][]int{} // the commands adding to each bridge
 	ports := make(map[string]bool, len(s.commands))
+	// size is what the request's operations take, give or take: per
+	// port, two inserts naming it (and, for a short list, a wait), an
+	// element of the bridge's mutation, and the port's numbers.
+	size := len(s.cmdLine) + 256
 	for i, inv := range s.commands {
 		if inv.cmd.name != "add-port" || len(inv.args) != 3 || len(inv.opts.keys) != 0 {
 			return false
@@ -74,6 +80,10 @@ func directAddPorts(s *settings) bool {
 			return false
 		}
 		ports[port] = true
+		size += 240 + 3*len(port)
+		if short {
+			size += 160 + len(port)
+		}
 		if _, ok := perBridge[br]; !ok {
 			bridges = append(bridges, br)
 		}
@@ -88,64 +98,45 @@ func directAddPorts(s *settings) bool {
 	defer stop()
 	jc := jsonrpc.NewConn(conn, s.db)
 	defer jc.Close()
+	// Replies are read here rather than by jc.Recv: the reply to
+	// thousands of inserts needs only a glance at each result (is it an
+	// error?), not a tree of values that costs more than the request.
+	dec := ovsjson.NewDecoder(conn)
+	dec.MaxSize = jsonrpc.DefaultMaxMessageSize
 	id := int64(0)
-	// transact sends ops and returns the results if every operation and
-	// the commit succeeded. The request is written as it is built, in
-	// one buffer of the right size: thousands of operations copied
-	// through a growing one cost more than building them.
-	transact := func(ops *opList) ([]ovsjson.Value, bool) {
+	// transact sends ops and reports whether every operation and the
+	// commit succeeded; with keep, it also returns the results.
+	transact := func(ops *opList, keep bool) ([]ovsjson.Value, bool) {
 		id++
-		req := make([]byte, 0, len(ops.buf)+len(ops.ends)+64)
-		req = append(req, `{"id":`...)
-		req = strconv.AppendInt(req, id, 10)
-		req = append(req, `,"method":"transact","params":["Open_vSwitch"`...)
-		start := 0
-		for _, e := range ops.ends {
-			req = append(req, ',')
-			req = append(req, ops.buf[start:e]...)
-			start = e
-		}
-		req = append(req, "]}"...)
-		if _, err := conn.Write(req); err != nil {
+		head := append([]byte(`{"id":`), strconv.FormatInt(id, 10)...)
+		head = append(head, `,"method":"transact","params":["Open_vSwitch",`...)
+		// The operations go out from where they were written, behind
+		// the request's head, in one writev.
+		req := net.Buffers{head, ops.buf[:len(ops.buf)-1], []byte("]}")}
+		if _, err := req.WriteTo(conn); err != nil {
 			return nil, false
 		}
-		var reply *jsonrpc.Message
-		for reply == nil {
-			m, err := jc.Recv()
-			switch {
-			case err != nil:
-				return nil, false
-			case m.IsEchoRequest():
-				jc.Send(jsonrpc.NewReply(m.Params, m.ID))
-			case (m.Type == jsonrpc.Reply || m.Type == jsonrpc.Error) && m.ID.Kind == ovsjson.Integer && m.ID.I == id:
-				reply = m
-			}
-		}
-		if reply.Type != jsonrpc.Reply || reply.Result.Kind != ovsjson.Array {
-			return nil, false
-		}
-		// A failed transaction has an error object at the failing
-		// operation, or one more result than operations for a failed
-		// commit.
-		if len(reply.Result.A) != len(ops.ends) {
-			return nil, false
-		}
-		for _, r := range reply.Result.A {
-			if r.Kind != ovsjson.Object {
+		for {
+			msg, err := dec.DecodeBytes()
+			if err != nil {
 				return nil, false
 			}
-			if _, failed := r.Get("error"); failed {
+			result, mine, ok := replyResult(msg, id, jc)
+			if !mine {
+				continue
+			}
+			if !ok {
 				return nil, false
 			}
+			return checkResults(result, ops.n, keep)
 		}
-		return reply.Result.A, true
 	}
 
 	const fakeWhere = `[["fake_bridge","==",true]]`
-	ops := &opList{
-		buf:  make([]byte, 0, 200*len(s.commands)+256*len(bridges)+len(s.cmdLine)+64),
-		ends: make([]int, 0, 3*len(s.commands)+3*len(bridges)+3),
-	}
+	// The request is written as it is built, in one buffer of the
+	// right size: thousands of operations copied through a growing one
+	// cost more than building them.
+	ops := &opList{buf: make([]byte, 0, size+256*len(bridges))}
 	if !short {
 		// Every bridge's name, and every fake bridge's.
 		var pre opList
@@ -153,7 +144,7 @@ func directAddPorts(s *settings) bool {
 		pre.end()
 		pre.buf = appendSelectNames(pre.buf, "Port", fakeWhere)
 		pre.end()
-		res, ok := transact(&pre)
+		res, ok := transact(&pre, true)
 		if !ok {
 			return false
 		}
@@ -233,19 +224,104 @@ func directAddPorts(s *settings) bool {
 	b = ovsjson.AppendString(b, "ovs-vsctl: "+s.cmdLine)
 	ops.buf = append(b, '}')
 	ops.end()
-	_, ok := transact(ops)
+	_, ok := transact(ops, false)
 	return ok
 }
 
+// errFailed stops a scan of results at the first failure.
+var errFailed = errors.New("operation failed")
+
+// replyResult looks at one message received during a direct run. If it is
+// the reply to request id, mine is set, and ok if it is a successful reply
+// with result as the text of its result. An echo request is answered on jc.
+// A malformed message counts as a failed reply: the ordinary run will
+// find out what is wrong.
+func replyResult(msg []byte, id int64, jc *jsonrpc.Conn) (result []byte, mine, ok bool) {
+	var idText, errText []byte
+	request := false
+	err := ovsjson.Members(msg, func(name string, value []byte) error {
+		switch name {
+		case "id":
+			idText = value
+		case "method":
+			request = true
+		case "result":
+			result = value
+		case "error":
+			errText = value
+		}
+		return nil
+	})
+	if err != nil {
+		return nil, true, false
+	}
+	if request {
+		v, err := ovsjson.Parse(msg)
+		if err != nil {
+			return nil, true, false
+		}
+		m, err := jsonrpc.FromJSON(v)
+		if err != nil {
+			return nil, true, false
+		}
+		if m.IsEchoRequest() {
+			jc.Send(jsonrpc.NewReply(m.Params, m.ID))
+		}
+		return nil, false, false
+	}
+	if v, err := ovsjson.Parse(idText); err != nil || v.Kind != ovsjson.Integer || v.I != id {
+		return nil, false, false
+	}
+	if result == nil || errText != nil && string(errText) != "null" {
+		return nil, true, false
+	}
+	return result, true, true
+}
+
+// checkResults reports whether result (the text of a transact reply's
+// result) has n results and none is an error: a failed transaction has an
+// error object at the failing operation, or one more result than
+// operations for a failed commit. With keep, it returns the results too.
+func checkResults(result []byte, n int, keep bool) ([]ovsjson.Value, bool) {
+	var out []ovsjson.Value
+	count := 0
+	err := ovsjson.Elements(result, func(r []byte) error {
+		count++
+		if err := ovsjson.Members(r, func(name string, _ []byte) error {
+			if name == "error" {
+				return errFailed
+			}
+			return nil
+		}); err != nil {
+			return err
+		}
+		if keep {
+			v, err := ovsjson.Parse(r)
+			if err != nil {
+				return err
+			}
+			out = append(out, v)
+		}
+		return nil
+	})
+	if err != nil || count != n {
+		return nil, false
+	}
+	return out, true
+}
+
 // opList is a list of operations' JSON texts, written one after another
-// into one buffer.
+// into one buffer, each followed by a comma.
 type opList struct {
-	buf  []byte
-	ends []int
+	buf []byte
+	n   int
 }
 
 // end marks the end of the operation just written.
-func (l *opList) end() { l.ends = append(l.ends, len(l.buf)) }
+func (l *opList) end() {
+	l.buf = append(l.buf, ',')
+	l.n++
+}
 
 // appendNameWhere appends a where clause selecting name, followed by more
 // clauses (each with a leading comma).

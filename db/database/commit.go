@@ -42,6 +42,15 @@ type RowChange struct {
 	Changed []int
 }
 
+// rowsTouched is the number of rows the transaction has touched so far.
+func (tx *txn) rowsTouched() int {
+	n := 0
+	for _, tt := range tx.touched {
+		n += len(tt.list)
+	}
+	return n
+}
+
 // forEachRef calls fn for every reference of the given strength in d.
 func (rc *refColumn) forEachRef(d *ovsdb.Datum, weak bool, fn func(target *table, u ovsdb.UUID)) {
 	if rc.keyRef != nil && rc.keyWeak == weak {
@@ -124,7 +133,7 @@ func (tr *txnRow) columnChanged(idx int) bool {
 // reported for a transaction breaking several rules is OVS's, and then
 // applies it. A transaction that changes nothing returns a nil Commit.
 func (tx *txn) commit() (*Commit, error) {
-	deltas := make(map[rowRef]int)
+	deltas := make(map[rowRef]int, tx.rowsTouched())
 
 	// Strong references added by the transaction must point at rows that
 	// exist. A row the transaction deletes still counts as existing here;
@@ -220,7 +229,13 @@ func (tx *txn) commit() (*Commit, error) {
 // than tracing from the roots) is OVS's rule: a cycle of unreferenced rows
 // survives, a row that refers only to itself does not.
 func (tx *txn) collectGarbage(deltas map[rowRef]int) {
-	var work []rowRef
+	n := 0
+	for _, tt := range tx.touched {
+		if !tt.t.schema.IsRoot {
+			n += len(tt.list)
+		}
+	}
+	work := make([]rowRef, 0, n)
 	for _, tt := range tx.touched {
 		if tt.t.schema.IsRoot {
 			continue
@@ -463,6 +478,9 @@ func (tx *txn) buildCommit() *Commit {
 		}
 		var rows []RowChange
 		for _, tr := range tt.list {
+			if rows == nil {
+				rows = make([]RowChange, 0, len(tt.list))
+			}
 			switch {
 			case tr.old == nil && tr.new == nil:
 			case tr.old == nil:
@@ -484,7 +502,7 @@ func (tx *txn) buildCommit() *Commit {
 				}
 			}
 		}
-		if rows != nil {
+		if len(rows) > 0 {
 			changes = append(changes, TableChange{Table: tt.t.schema, Rows: rows})
 		}
 	}
@@ -501,6 +519,9 @@ func (tx *txn) apply(c *Commit, deltas map[rowRef]int) {
 	defer db.mu.Unlock()
 	for i := range c.Changes {
 		t := db.byName[c.Changes[i].Table.Name]
+		if tt := tx.tables[t.idx]; tt != nil && len(tt.inserted) > 0 {
+			t.order = slices.Grow(t.order, len(tt.inserted))
+		}
 		for j := range c.Changes[i].Rows {
 			rc := &c.Changes[i].Rows[j]
 			switch {

@@ -36,6 +36,9 @@ type table struct {
 
 	indexes []*uniqueIndex
 	refCols []refColumn
+	// defaults is a row of the table with every column at its default
+	// (ovsdb.DefaultFields), which new rows share.
+	defaults []ovsdb.Datum
 	// badDefaults lists the columns whose default value violates the
 	// column's constraints, so that an insert that leaves them unset fails
 	// as it does in OVS.
@@ -89,6 +92,7 @@ func New(schema *ovsdb.Schema) *Database {
 	}
 	for _, t := range db.tables {
 		ts := t.schema
+		t.defaults = ovsdb.DefaultFields(ts)
 		for _, cols := range ts.Indexes {
 			ix := &uniqueIndex{m: make(map[string]*rowEntry)}
 			for _, cn := range cols {
@@ -175,6 +179,11 @@ func (ix *uniqueIndex) key(buf []byte, row *ovsdb.Row) []byte {
 		buf = appendDatumKey(buf, &c.Type, &row.Fields[c.Index])
 	}
 	return buf
+}
+
+// newRow returns a row of t with every column at its default.
+func (t *table) newRow(uuid, version ovsdb.UUID) *ovsdb.Row {
+	return ovsdb.NewRowFrom(t.defaults, uuid, version)
 }
 
 // insertEntry adds a committed row to t.

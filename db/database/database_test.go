@@ -395,3 +395,91 @@ func TestReadOnlyDetection(t *testing.T) {
 		}
 	}
 }
+
+// bigPortsTxn returns a transaction of n ports, each inserted before the
+// interface it names (a forward reference to a "uuid-name"), all added to
+// the bridge: past reserveMin operations, Transact sizes itself first.
+func bigPortsTxn(n int, extra string) string {
+	var b strings.Builder
+	b.WriteString("[")
+	var refs []string
+	for i := 0; i < n; i++ {
+		fmt.Fprintf(&b, `{"op":"insert","table":"Port","uuid-name":"p%d","row":{"name":"q%d","interfaces":["named-uuid","i%d"]}},`, i, i, i)
+		fmt.Fprintf(&b, `{"op":"insert","table":"Interface","uuid-name":"i%d","row":{"name":"q%d"}},`, i, i)
+		refs = append(refs, fmt.Sprintf(`["named-uuid","p%d"]`, i))
+	}
+	b.WriteString(extra)
+	fmt.Fprintf(&b, `{"op":"mutate","table":"Bridge","where":[],"mutations":[["ports","insert",["set",[%s]]]]}]`, strings.Join(refs, ","))
+	return b.String()
+}
+
+func TestBigTransaction(t *testing.T) {
+	db, _ := vswitchDB(t)
+	const n = 70 // more rows per table than reserveMin
+	res, c, _, _ := db.Transact(mustParse(t, bigPortsTxn(n, "")).A, TxnOptions{})
+	if c == nil || len(res.A) != 2*n+1 {
+		t.Fatalf("transaction failed: %.300s", res.String())
+	}
+	// Each result names its row, and each port refers to the interface
+	// inserted after it.
+	ifaces := map[string]string{} // interface name -> uuid
+	db.View(func(tx ReadTx) {
+		tx.Rows("Interface", func(row *ovsdb.Row) bool {
+			ifaces[row.Fields[db.Schema().Tables["Interface"].Columns["name"].Index].Keys[0].Str()] = row.UUID.String()
+			return true
+		})
+	})
+	for i := 0; i < n; i++ {
+		want := fmt.Sprintf(`{"uuid":["uuid","%s"]}`, ifaces[fmt.Sprintf("q%d", i)])
+		if got := res.A[2*i+1].String(); got != want {
+			t.Fatalf("result %d: %s, want %s", 2*i+1, got, want)
+		}
+	}
+	if rec := c.FileRecord(time.Unix(1, 0)).String(); !strings.Contains(rec, `"interfaces":["uuid","`+ifaces["q7"]+`"]`) {
+		t.Errorf("port q7 does not refer to its interface: %.300s", rec)
+	}
+	if countRows(db, "Port") != n+1 || countRows(db, "Interface") != n+1 {
+		t.Errorf("%d ports, %d interfaces", countRows(db, "Port"), countRows(db, "Interface"))
+	}
+
+	// A snapshot of that many rows replays (sized up front too) to the
+	// same contents.
+	snap := db.SnapshotAt(time.Unix(1, 0))
+	db2 := New(db.Schema())
+	if err := db2.ApplyFileRecord(snap); err != nil {
+		t.Fatal(err)
+	}
+	if a, b := db2.SnapshotAt(time.Unix(1, 0)).String(), snap.String(); a != b {
+		t.Errorf("replayed snapshot differs")
+	}
+
+	// A repeated "uuid-name" fails its operation, with nothing written.
+	res, c, _, _ = db.Transact(mustParse(t, bigPortsTxn(n, `{"op":"insert","table":"Interface","uuid-name":"i3","row":{"name":"dup"}},`)).A, TxnOptions{})
+	if c != nil || len(res.A) != 2*n+2 || !strings.Contains(res.A[2*n].String(), `"error":"duplicate uuid-name"`) || res.A[2*n+1].Kind != ovsjson.Null {
+		t.Errorf("duplicate uuid-name: %.200s", res.A[2*n:])
+	}
+	if countRows(db, "Port") != n+1 {
+		t.Errorf("failed transaction wrote %d ports", countRows(db, "Port")-n-1)
+	}
+}
+
+// TestSharedDefaults checks that rows sharing their table's default datums
+// never see each other's writes.
+func TestSharedDefaults(t *testing.T) {
+	db, _ := vswitchDB(t)
+	// Interfaces live as long as a port of a bridge refers to them.
+	ports := `{'op':'insert','table':'Port','uuid-name':'p','row':{'name':'p','interfaces':['set',[['named-uuid','a'],['named-uuid','b'],['named-uuid','c']]]}},
+		{'op':'mutate','table':'Bridge','where':[],'mutations':[['ports','insert',['named-uuid','p']]]}`
+	res, c, _ := transact(t, db, `[{'op':'insert','table':'Interface','uuid-name':'a','row':{'name':'a'}},
+		{'op':'insert','table':'Interface','uuid-name':'b','row':{'name':'b'}},
+		{'op':'update','table':'Interface','where':[['name','==','a']],'row':{'type':'internal'}},
+		{'op':'mutate','table':'Interface','where':[['name','==','b']],'mutations':[['ofport_request','insert',['set',[7]]]]},
+		{'op':'insert','table':'Interface','uuid-name':'c','row':{'name':'c'}},`+ports+`]`, TxnOptions{})
+	if c == nil {
+		t.Fatal(res)
+	}
+	res, _, _ = transact(t, db, `[{'op':'select','table':'Interface','where':[['name','!=','br0']],'columns':['name','type','ofport_request']}]`, TxnOptions{})
+	if want := `[{"rows":[{"name":"a","ofport_request":["set",[]],"type":"internal"},{"name":"b","ofport_request":7,"type":""},{"name":"c","ofport_request":["set",[]],"type":""}]}]`; res != want {
+		t.Errorf("got %s\nwant ...%s", res, want)
+	}
+}

@@ -1,6 +1,7 @@
 package database
 
 import (
+	"slices"
 	"strconv"
 	"time"
 
@@ -60,6 +61,13 @@ func (c *Commit) FileRecord(now time.Time) ovsjson.Value {
 // record as a JSON value first: the storage log writes one per commit. It
 // returns dst unchanged if there is nothing to write.
 func (c *Commit) AppendFileRecord(dst []byte, now time.Time) []byte {
+	// Room for a typical row up front: a record of thousands of rows
+	// would otherwise be copied to ever bigger buffers as it grows.
+	rows := 0
+	for _, tc := range c.Changes {
+		rows += len(tc.Rows)
+	}
+	dst = slices.Grow(dst, 128*rows+64)
 	start := len(dst)
 	dst = append(dst, `{"_date":`...)
 	dst = strconv.AppendInt(dst, now.UnixMilli(), 10)
@@ -271,6 +279,7 @@ func (db *Database) ApplyFileRecord(rec ovsjson.Value) error {
 		}
 	}
 	tx := newTxn(db)
+	tx.reserveRecord(rec)
 	for i := range rec.O {
 		m := &rec.O[i]
 		switch {
@@ -294,6 +303,28 @@ func (db *Database) ApplyFileRecord(rec ovsjson.Value) error {
 	}
 	_, err := tx.commit()
 	return err
+}
+
+// reserveRecord sizes tx for a big record (a snapshot, most likely): it
+// counts every row of a table as an insert, which is what a snapshot's rows
+// are.
+func (tx *txn) reserveRecord(rec ovsjson.Value) {
+	var hint []int
+	for i := range rec.O {
+		m := &rec.O[i]
+		if m.Value.Kind != ovsjson.Object || len(m.Value.O) < reserveMin {
+			continue
+		}
+		if t := tx.db.byName[m.Key]; t != nil {
+			if hint == nil {
+				hint = make([]int, len(tx.db.tables))
+			}
+			hint[t.idx] += len(m.Value.O)
+		}
+	}
+	if hint != nil {
+		tx.reserve(hint, 0)
+	}
 }
 
 func (tx *txn) replayRow(t *table, tableV ovsjson.Value, rm *ovsjson.Member, isDiff bool) error {
@@ -320,10 +351,8 @@ func (tx *txn) replayRow(t *table, tableV ovsjson.Value, rm *ovsjson.Member, isD
 			// Deleted earlier in this record; OVS refuses to resurrect it.
 			return ovsdb.Errorf(ovsdb.ErrSyntax, "transaction inserts row %s that was deleted", u)
 		}
-		row := ovsdb.NewRow(t.schema, u)
-		row.SetVersion(ovsdb.NewUUID())
-		tr = &txnRow{tt: tt, uuid: u, new: row}
-		tr.touched.setAll(len(t.schema.AllColumns))
+		tr = tx.newRow()
+		*tr = txnRow{tt: tt, uuid: u, new: t.newRow(u, ovsdb.NewUUID())}
 		tt.rows[u] = tr
 		tt.list = append(tt.list, tr)
 		tt.inserted = append(tt.inserted, tr)

@@ -31,6 +31,12 @@ var Forever = time.Date(9999, 12, 31, 23, 59, 59, 0, time.UTC)
 // object for the operation that failed and null for those after it, and
 // one more error element if the commit itself failed.
 //
+// An insert's result is its compact JSON text, {"uuid":["uuid","..."]},
+// as an ovsjson.Raw value rather than an object: it encodes to the same
+// bytes, at a fraction of the memory for the thousands of inserts one
+// transaction may make. Callers that look into results must expect it
+// (a Raw result is never an error).
+//
 // If a "wait" operation is not yet satisfied and its timeout has not
 // expired, nothing is changed and Transact returns a null result and the
 // time until which the whole transaction should be retried (whenever the
@@ -56,6 +62,9 @@ func (db *Database) Transact(ops []ovsjson.Value, opts TxnOptions) (result ovsjs
 	}
 	tx := newTxn(db)
 	tx.opts = &opts
+	if len(ops) >= reserveMin {
+		tx.reserveInserts(ops)
+	}
 	results := make([]ovsjson.Value, len(ops), len(ops)+1)
 	failed := false
 	for i := range ops {
@@ -306,13 +315,13 @@ func (tx *txn) opInsert(p *opParser, t *table) (ovsjson.Value, error) {
 		uuid = u
 	}
 	if hasName {
-		sym := tx.symtab[nameV.S]
+		sym, ok := tx.symtab[nameV.S]
 		switch {
-		case sym == nil:
+		case !ok:
 			if !hasUUID {
 				uuid = ovsdb.NewUUID()
 			}
-			tx.symtab[nameV.S] = &symbol{uuid: uuid, created: true}
+			tx.symtab[nameV.S] = symbol{uuid: uuid, created: true}
 		case sym.created:
 			return ovsjson.Value{}, &ovsdb.Error{Tag: ovsdb.ErrDuplicateUUIDName,
 				Details: "This \"uuid-name\" appeared on an earlier \"insert\" operation.",
@@ -320,7 +329,7 @@ func (tx *txn) opInsert(p *opParser, t *table) (ovsjson.Value, error) {
 		default:
 			// Referred to before being defined: the row takes the UUID
 			// those references already use, unless one was given.
-			sym.created = true
+			tx.symtab[nameV.S] = symbol{uuid: sym.uuid, created: true}
 			if !hasUUID {
 				uuid = sym.uuid
 			}
@@ -328,7 +337,7 @@ func (tx *txn) opInsert(p *opParser, t *table) (ovsjson.Value, error) {
 	} else if !hasUUID {
 		uuid = ovsdb.NewUUID()
 	}
-	row := ovsdb.NewRow(t.schema, uuid)
+	row := t.newRow(uuid, ovsdb.NewUUID())
 	set, err := tx.parseRow(t, rowV, row, false)
 	if err != nil {
 		return ovsjson.Value{}, err
@@ -348,17 +357,12 @@ func (tx *txn) opInsert(p *opParser, t *table) (ovsjson.Value, error) {
 			Details: "This UUID would duplicate a UUID already present within the table or deleted within the same transaction.",
 			Syntax:  ovsjson.NewString(uuid.String()).String()}
 	}
-	row.SetVersion(ovsdb.NewUUID())
-	tr := &txnRow{tt: tt, uuid: uuid, new: row}
-	tr.touched.setAll(len(t.schema.AllColumns))
+	tr := tx.newRow()
+	*tr = txnRow{tt: tt, uuid: uuid, new: row}
 	tt.rows[uuid] = tr
 	tt.list = append(tt.list, tr)
 	tt.inserted = append(tt.inserted, tr)
-	return ovsjson.NewObject(ovsjson.M("uuid", uuidJSON(uuid))), nil
-}
-
-func uuidJSON(u ovsdb.UUID) ovsjson.Value {
-	return ovsdb.AtomToJSON(ovsdb.TypeUUID, ovsdb.UUIDAtom(u))
+	return insertResult(uuid), nil
 }
 
 // parseRow parses a <row> object into row, returning the set of columns
@@ -468,7 +472,7 @@ func (tx *txn) opUpdate(p *opParser, t *table) (ovsjson.Value, error) {
 	if err := finishMembers(p); err != nil {
 		return ovsjson.Value{}, err
 	}
-	tmp := ovsdb.NewRow(t.schema, ovsdb.UUID{})
+	tmp := t.newRow(ovsdb.UUID{}, ovsdb.UUID{})
 	set, err := tx.parseRow(t, rowV, tmp, false)
 	if err != nil {
 		return ovsjson.Value{}, err
@@ -577,7 +581,7 @@ func (tx *txn) opWait(p *opParser, t *table) (ovsjson.Value, error) {
 		if rv.Kind != ovsjson.Object {
 			return ovsjson.Value{}, ovsdb.NewSyntaxError(rv, "row must be JSON object")
 		}
-		row := ovsdb.NewRow(t.schema, ovsdb.UUID{})
+		row := t.newRow(ovsdb.UUID{}, ovsdb.UUID{})
 		if _, err := tx.parseRow(t, rv, row, true); err != nil {
 			return ovsjson.Value{}, err
 		}

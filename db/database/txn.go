@@ -5,6 +5,7 @@ import (
 	"time"
 
 	"github.com/govs/ovs/db/ovsdb"
+	"github.com/govs/ovs/proto/ovsjson"
 )
 
 // txn is a transaction in progress: the rows it touched, over the
@@ -15,13 +16,19 @@ type txn struct {
 	// touched lists the tables in the order the transaction first
 	// touched them, the order in which OVS checks them at commit.
 	touched []*txnTable
-	symtab  map[string]*symbol
+	symtab  map[string]symbol
 	comment []byte
 	durable bool
 	opts    *TxnOptions
 
 	waitUntil time.Time
 	keyBuf    []byte
+
+	// hint, if not nil, is how many rows the transaction is going to
+	// insert into each table (by index), and rowSlab has room for as
+	// many rows (see reserve).
+	hint    []int
+	rowSlab []txnRow
 }
 
 type symbol struct {
@@ -46,7 +53,8 @@ type txnRow struct {
 	old  *rowEntry  // nil if inserted by the transaction
 	new  *ovsdb.Row // nil if deleted; owned by the transaction
 	// touched marks the columns written, so the commit compares only
-	// those against the old row.
+	// those against the old row (a row the transaction inserted has no
+	// old row to compare with, and no use for it).
 	touched columnSet
 }
 
@@ -64,36 +72,108 @@ func (s columnSet) has(i int) bool {
 	return i/64 < len(s) && s[i/64]&(1<<(i%64)) != 0
 }
 
-func (s *columnSet) setAll(n int) {
-	for i := 0; i < n; i++ {
-		s.add(i)
+func newTxn(db *Database) *txn {
+	return &txn{db: db, tables: make([]*txnTable, len(db.tables)), symtab: make(map[string]symbol)}
+}
+
+// reserveMin is the number of operations (or of rows, in a file record)
+// from which a transaction counts its inserts first.
+const reserveMin = 64
+
+// reserve sizes the transaction for inserting hint[i] rows into table i,
+// named of them with a "uuid-name". A transaction of thousands of inserts
+// (ovs-vsctl adding a bridge's worth of ports in one call, a database file
+// loaded from a snapshot) would otherwise grow, rehash and copy its maps
+// and lists many times over, and allocate each row's bookkeeping on its
+// own; the discarded copies cost page faults as much as copying.
+func (tx *txn) reserve(hint []int, named int) {
+	n := 0
+	for _, h := range hint {
+		n += h
+	}
+	if n == 0 {
+		return
+	}
+	tx.hint = hint
+	tx.rowSlab = make([]txnRow, 0, n)
+	if named > 0 {
+		tx.symtab = make(map[string]symbol, named)
 	}
 }
 
-func newTxn(db *Database) *txn {
-	return &txn{db: db, tables: make([]*txnTable, len(db.tables)), symtab: make(map[string]*symbol)}
+// reserveInserts counts the insert operations among ops, per table, for
+// reserve.
+func (tx *txn) reserveInserts(ops []ovsjson.Value) {
+	hint := make([]int, len(tx.db.tables))
+	named := 0
+	for i := range ops {
+		op := &ops[i]
+		if v, _ := op.Get("op"); v.Kind != ovsjson.String || v.S != "insert" {
+			continue
+		}
+		if v, _ := op.Get("table"); v.Kind == ovsjson.String {
+			if t := tx.db.byName[v.S]; t != nil {
+				hint[t.idx]++
+			}
+		}
+		if op.Has("uuid-name") {
+			named++
+		}
+	}
+	tx.reserve(hint, named)
 }
 
 // table returns the transaction's record of t, creating it.
 func (tx *txn) table(t *table) *txnTable {
 	tt := tx.tables[t.idx]
 	if tt == nil {
-		tt = &txnTable{t: t, rows: make(map[ovsdb.UUID]*txnRow)}
+		tt = &txnTable{t: t}
+		if tx.hint != nil && tx.hint[t.idx] > 0 {
+			n := tx.hint[t.idx]
+			tt.rows = make(map[ovsdb.UUID]*txnRow, n)
+			tt.list = make([]*txnRow, 0, n)
+			tt.inserted = make([]*txnRow, 0, n)
+		} else {
+			tt.rows = make(map[ovsdb.UUID]*txnRow)
+		}
 		tx.tables[t.idx] = tt
 		tx.touched = append(tx.touched, tt)
 	}
 	return tt
 }
 
+// newRow returns a zeroed txnRow, from the slab while it lasts: all of
+// them die with the transaction.
+func (tx *txn) newRow() *txnRow {
+	if n := len(tx.rowSlab); n < cap(tx.rowSlab) {
+		tx.rowSlab = tx.rowSlab[:n+1]
+		return &tx.rowSlab[n]
+	}
+	return new(txnRow)
+}
+
+// insertResult returns the result of an insert operation that inserted
+// the row u, {"uuid":["uuid","<u>"]}, as the Raw text of that object:
+// one small string, where the object as a tree of values would take
+// four allocations and five times the memory (a transaction may insert
+// thousands of rows), and which the reply copies instead of encoding.
+func insertResult(u ovsdb.UUID) ovsjson.Value {
+	b := make([]byte, 0, len(`{"uuid":["uuid",""]}`)+36)
+	b = append(b, `{"uuid":["uuid","`...)
+	b = u.AppendText(b)
+	b = append(b, `"]}`...)
+	return ovsjson.NewRaw(string(b))
+}
+
 // resolve is the NameResolver for "named-uuid" references: a name not yet
 // defined by an insert gets a fresh UUID that a later insert with that
 // "uuid-name" will adopt, as in OVS.
 func (tx *txn) resolve(name string) (ovsdb.UUID, bool) {
-	if sym := tx.symtab[name]; sym != nil {
+	if sym, ok := tx.symtab[name]; ok {
 		return sym.uuid, true
 	}
 	u := ovsdb.NewUUID()
-	tx.symtab[name] = &symbol{uuid: u}
+	tx.symtab[name] = symbol{uuid: u}
 	return u, true
 }
 
@@ -182,7 +262,8 @@ func (tx *txn) modify(t *table, u ovsdb.UUID) *txnRow {
 	e := t.rows[u]
 	nr := &ovsdb.Row{UUID: u, Fields: slices.Clone(e.row.Fields)}
 	nr.SetVersion(ovsdb.NewUUID())
-	tr := &txnRow{tt: tt, uuid: u, old: e, new: nr}
+	tr := tx.newRow()
+	*tr = txnRow{tt: tt, uuid: u, old: e, new: nr}
 	tt.rows[u] = tr
 	tt.list = append(tt.list, tr)
 	return tr
@@ -193,7 +274,8 @@ func (tx *txn) delete(t *table, u ovsdb.UUID) *txnRow {
 	tt := tx.table(t)
 	tr := tt.rows[u]
 	if tr == nil {
-		tr = &txnRow{tt: tt, uuid: u, old: t.rows[u]}
+		tr = tx.newRow()
+		*tr = txnRow{tt: tt, uuid: u, old: t.rows[u]}
 		tt.rows[u] = tr
 		tt.list = append(tt.list, tr)
 		return tr

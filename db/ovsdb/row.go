@@ -6,8 +6,8 @@ import "github.com/govs/ovs/proto/ovsjson"
 // ColumnSchema.Index, "_uuid" and "_version" included (indexes 0 and 1),
 // so generic code (conditions, selects, indexes) treats all columns alike.
 // Get reads those two from UUID and Version, the authoritative copies;
-// NewRow and SetVersion keep Fields[0] and Fields[1] in step for code that
-// indexes Fields directly.
+// NewRow, NewRowFrom and SetVersion keep Fields[0] and Fields[1] in step
+// for code that indexes Fields directly.
 type Row struct {
 	UUID    UUID
 	Version UUID
@@ -15,15 +15,37 @@ type Row struct {
 }
 
 // NewRow returns a row of table ts with every column at its default.
+// Code that makes many rows of a table keeps DefaultFields(ts) and uses
+// NewRowFrom.
 func NewRow(ts *TableSchema, uuid UUID) *Row {
-	r := &Row{UUID: uuid, Fields: make([]Datum, len(ts.AllColumns))}
+	return NewRowFrom(DefaultFields(ts), uuid, ZeroUUID)
+}
+
+// DefaultFields returns the Fields of a row of table ts with every column
+// at its default, for NewRowFrom. Its datums that hold an element share
+// their atoms with every row made from it.
+func DefaultFields(ts *TableSchema) []Datum {
+	fields := make([]Datum, len(ts.AllColumns))
 	for i, c := range ts.AllColumns {
 		if i >= 2 {
-			r.Fields[i] = DefaultDatum(&c.Type)
+			fields[i] = DefaultDatum(&c.Type)
 		}
 	}
-	r.Fields[UUIDColumnIndex] = NewScalarDatum(UUIDAtom(uuid))
-	r.Fields[VersionColumnIndex] = NewScalarDatum(UUIDAtom(ZeroUUID))
+	return fields
+}
+
+// NewRowFrom returns a row with the given UUID and version whose other
+// fields are those of defaults (from DefaultFields). The datums are
+// shared, not copied: a row's datums are replaced, never modified in
+// place, which is what lets a transaction's copy of a row share the
+// committed row's datums too. Shared defaults save a row most of its
+// allocations: most columns of a new row are at their default.
+func NewRowFrom(defaults []Datum, uuid, version UUID) *Row {
+	r := &Row{UUID: uuid, Version: version, Fields: make([]Datum, len(defaults))}
+	copy(r.Fields, defaults)
+	ids := []Atom{UUIDAtom(uuid), UUIDAtom(version)}
+	r.Fields[UUIDColumnIndex] = Datum{Keys: ids[0:1:1]}
+	r.Fields[VersionColumnIndex] = Datum{Keys: ids[1:2:2]}
 	return r
 }
 

@@ -169,7 +169,7 @@ func (d *dbState) refuse(ops []ovsjson.Value, k int, opts database.TxnOptions, w
 	}
 	out := make([]ovsjson.Value, len(ops))
 	copy(out, res.A[:min(k+1, len(res.A))])
-	if k < len(res.A) && res.A[k].Kind == ovsjson.Object && !res.A[k].Has("error") {
+	if k < len(res.A) && opSucceeded(res.A[k]) {
 		out[k] = ovsdb.NewError("not allowed", why).ToJSON()
 	}
 	if len(probe) > len(ops) {
@@ -184,6 +184,13 @@ func (d *dbState) refuse(ops []ovsjson.Value, k int, opts database.TxnOptions, w
 		}
 	}
 	return ovsjson.NewArray(out...), time.Time{}
+}
+
+// opSucceeded reports whether an operation's result is a success: an
+// object without an "error" member, or an insert's result, which
+// database.Transact gives as Raw text.
+func opSucceeded(v ovsjson.Value) bool {
+	return v.Kind == ovsjson.Raw || v.Kind == ovsjson.Object && !v.Has("error")
 }
 
 func (d *dbState) addWaiter(ss *session) {

@@ -294,18 +294,18 @@ func (s *Server) insertServerRow(d *dbState) ovsdb.UUID {
 		ovsjson.M("leader", ovsjson.NewBool(true)),
 		ovsjson.M("schema", ovsjson.NewString(schemaText)),
 	)
+	// The row's UUID is chosen here: an insert's result is Raw text
+	// (database.Transact), not an object to pick it out of.
+	u := ovsdb.NewUUID()
 	op := ovsjson.NewObject(
 		ovsjson.M("op", ovsjson.NewString("insert")),
 		ovsjson.M("table", ovsjson.NewString("Database")),
+		ovsjson.M("uuid", ovsjson.NewString(u.String())),
 		ovsjson.M("row", row),
 	)
 	res := s.serverTransact(op)
-	if len(res.A) > 0 {
-		if u, ok := res.A[0].Get("uuid"); ok && u.Kind == ovsjson.Array && len(u.A) == 2 {
-			if id, ok := ovsdb.ParseUUID(u.A[1].S); ok {
-				return id
-			}
-		}
+	if len(res.A) == 1 && opSucceeded(res.A[0]) {
+		return u
 	}
 	panic("server: cannot add row to _Server: " + res.String())
 }

@@ -370,7 +370,11 @@ func (l *Log) notObject() error {
 }
 
 // WriteRaw appends a record given as compact JSON text of an object. The
-// record is buffered until Commit (or until much is buffered).
+// record is buffered until Commit (or until much is buffered). A record of
+// flushThreshold or more is written out at once, after what is buffered,
+// straight from json: copying it into the buffer first would cost as much
+// memory again (and its page faults) for a transaction of thousands of
+// rows.
 func (l *Log) WriteRaw(json []byte) error {
 	if err := l.beginWrite(); err != nil {
 		return err
@@ -385,6 +389,9 @@ func (l *Log) WriteRaw(json []byte) error {
 	l.h.Write(json)
 	l.h.Write(newline)
 	l.wbuf = appendHeader(l.wbuf, len(json)+1, l.h.Sum(l.sum[:0]))
+	if len(json) >= flushThreshold {
+		return l.flush(json, newline)
+	}
 	l.wbuf = append(l.wbuf, json...)
 	l.wbuf = append(l.wbuf, '\n')
 	if len(l.wbuf) >= flushThreshold {
@@ -428,10 +435,11 @@ func (l *Log) beginWrite() error {
 	return nil
 }
 
-// flush writes the buffered records at the end of the good data. A failed
-// write is cut off again, so the file never keeps half a record.
-func (l *Log) flush() error {
-	if len(l.wbuf) == 0 {
+// flush writes the buffered records, followed by more (the rest of a
+// record whose header ends the buffer), at the end of the good data. A
+// failed write is cut off again, so the file never keeps half a record.
+func (l *Log) flush(more ...[]byte) error {
+	if len(l.wbuf) == 0 && len(more) == 0 {
 		return nil
 	}
 	if l.needTrunc {
@@ -441,15 +449,23 @@ func (l *Log) flush() error {
 		}
 		l.needTrunc = false
 	}
-	n, err := l.f.WriteAt(l.wbuf, l.offset)
-	if err != nil {
-		l.wbuf = l.wbuf[:0]
-		if n > 0 {
-			l.needTrunc = l.f.Truncate(l.offset) != nil
+	off := l.offset
+	for i := -1; i < len(more); i++ {
+		b := l.wbuf
+		if i >= 0 {
+			b = more[i]
 		}
-		return ioError(l.path, "write failed", err)
+		n, err := l.f.WriteAt(b, off)
+		off += int64(n)
+		if err != nil {
+			l.wbuf = l.wbuf[:0]
+			if off > l.offset {
+				l.needTrunc = l.f.Truncate(l.offset) != nil
+			}
+			return ioError(l.path, "write failed", err)
+		}
 	}
-	l.offset += int64(n)
+	l.offset = off
 	if l.offset > l.size {
 		l.size = l.offset
 	}

@@ -674,3 +674,34 @@ func must[T any](v T, err error) T {
 	}
 	return v
 }
+
+// TestLargeRecordBehindBuffered writes a record too big to buffer after
+// small ones still buffered: all go out, in order and framed as OVS frames
+// them.
+func TestLargeRecordBehindBuffered(t *testing.T) {
+	path := newDB(t, 0)
+	l, _ := Open(path, ReadWrite)
+	readAllValues(t, l)
+	start := l.Offset()
+	big := fmt.Sprintf(`{"s":"%s"}`, strings.Repeat("y", flushThreshold))
+	for _, rec := range []string{txn(1), txn(2), big, txn(3)} {
+		if err := l.WriteRaw([]byte(rec)); err != nil {
+			t.Fatal(err)
+		}
+	}
+	if err := l.Commit(false); err != nil {
+		t.Fatal(err)
+	}
+	l.Close()
+	data, err := os.ReadFile(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	want := record(txn(1)) + record(txn(2)) + record(big) + record(txn(3))
+	if got := string(data[start:]); got != want {
+		t.Fatalf("file holds %d bytes after the schema, want %d", len(got), len(want))
+	}
+	if _, txns, err := ReadAll(path); err != nil || len(txns) != 4 {
+		t.Fatalf("read back %d records: %v", len(txns), err)
+	}
+}

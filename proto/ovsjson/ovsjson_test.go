@@ -381,3 +381,60 @@ func TestDecodeAllocs(t *testing.T) {
 		t.Errorf("Decode allocates %v times per message, want 2", n)
 	}
 }
+
+// BenchmarkDecodeBigTransact decodes one transaction of 10,000 inserts
+// (ovs-vsctl adding 5,000 ports in one call), where the growth of scratch
+// space for wide arrays used to dominate.
+func BenchmarkDecodeBigTransact(b *testing.B) {
+	msg := []byte(`{"id":2,"method":"transact","params":["Open_vSwitch"`)
+	for i := 0; i < 5000; i++ {
+		msg = fmt.Appendf(msg, `,{"op":"insert","table":"Interface","uuid-name":"i%d","row":{"name":"p%d"}}`, i, i)
+		msg = fmt.Appendf(msg, `,{"op":"insert","table":"Port","uuid-name":"p%d","row":{"name":"p%d","interfaces":["named-uuid","i%d"]}}`, i, i, i)
+	}
+	msg = append(msg, "]}"...)
+	r := &repeatReader{msg: msg}
+	d := NewDecoder(r)
+	b.SetBytes(int64(len(msg)))
+	b.ReportAllocs()
+	for i := 0; i < b.N; i++ {
+		if v, err := d.Decode(); err != nil || len(v.O) != 3 {
+			b.Fatal(err)
+		}
+	}
+}
+
+// TestParseWide checks containers wider than any scratch space, nested
+// in each other, and objects with repeated names among many members.
+func TestParseWide(t *testing.T) {
+	var sb strings.Builder
+	sb.WriteString(`[`)
+	for i := 0; i < 3000; i++ {
+		if i > 0 {
+			sb.WriteString(",")
+		}
+		fmt.Fprintf(&sb, `{"a":%d,"b":[%d,[],{}],"a":%d}`, i, i, -i)
+	}
+	sb.WriteString(`]`)
+	v, err := ParseString(sb.String())
+	if err != nil || len(v.A) != 3000 {
+		t.Fatalf("%v, %d elements", err, len(v.A))
+	}
+	for i, e := range v.A {
+		a, _ := e.Get("a")
+		b, _ := e.Get("b")
+		if len(e.O) != 2 || a.I != int64(-i) || len(b.A) != 3 || b.A[0].I != int64(i) || cap(e.O) != 2 || cap(b.A) != 3 {
+			t.Fatalf("element %d: %s", i, e.String())
+		}
+	}
+	if got := Marshal(v); !bytes.Equal(got, Marshal(mustReparse(t, got))) {
+		t.Errorf("round trip differs")
+	}
+}
+
+func mustReparse(t *testing.T, text []byte) Value {
+	v, err := Parse(text)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return v
+}

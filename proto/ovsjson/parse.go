@@ -43,25 +43,22 @@ func parse(text []byte, document bool) (Value, error) {
 	return v, err
 }
 
-// parsers keeps parsers, with their stacks and string caches, for Parse.
+// parsers keeps parsers, with their counts and string caches, for Parse.
 var parsers = sync.Pool{New: func() any { return &parser{strs: new(stringCache)} }}
 
-// reset readies p for the next text: the value parsed owns its slabs, and
-// the stacks are only scratch (emptied by a successful parse, cleared here
-// after a failed one so that they hold on to nothing).
+// reset readies p for the next text: the value parsed owns its slabs,
+// and the counts are only scratch.
 func (p *parser) reset() {
 	p.buf, p.vslab, p.mslab = nil, nil, nil
-	clear(p.vstack)
-	clear(p.mstack)
-	p.vstack, p.mstack = p.vstack[:0], p.mstack[:0]
-	if cap(p.vstack) > 1<<12 || cap(p.mstack) > 1<<12 {
-		// One deep or wide text should not pin its stacks forever.
-		p.vstack, p.mstack = nil, nil
+	p.counts, p.next = p.counts[:0], 0
+	if cap(p.counts) > 1<<12 {
+		// One huge text should not pin its counts forever.
+		p.counts = nil
 	}
 }
 
 func (p *parser) parse(document bool) (Value, error) {
-	p.nvals, p.nmems = countSlots(p.buf)
+	p.prescan()
 	p.skipSpace()
 	if p.pos >= len(p.buf) {
 		return Value{}, p.errAt(p.pos, "empty input stream")
@@ -91,30 +88,50 @@ type parser struct {
 	// token, so an "unexpected end of input" after it is one byte later.
 	eofBump bool
 
-	// Arrays and objects collect their elements on these stacks, shared
-	// by every level of nesting, and then take an exactly sized slice
-	// of a slab that holds all the elements of the text: a value costs
-	// two allocations (one slab of elements, one of members), not one
-	// or more per array and object. The slabs are sized by countSlots.
-	vstack []Value
-	mstack []Member
-	vslab  []Value
-	mslab  []Member
+	// Every array and object of the text takes an exactly sized slice
+	// of a slab that holds all the elements (or members) of the text,
+	// and parses its elements straight into it: a value costs two
+	// allocations (one slab of elements, one of members), not one or
+	// more per array and object, and no element is copied from a
+	// growing scratch stack (for a transaction of 10,000 operations
+	// that growth, and the page faults of its discarded copies, were
+	// most of the parse). prescan sizes the slabs and each container.
+	vslab []Value
+	mslab []Member
 	// nvals and nmems are how many array elements and object members
 	// the rest of the text has at most (what the slabs must hold).
 	nvals, nmems int
+	// counts has, for each array and object in the order they open in
+	// the text, the number of its elements or members; next is the
+	// number of the next container to open.
+	counts []int32
+	next   int
 	// strs, if not nil, turns repeated short strings (member names,
 	// table and column names, operators) into one shared string each.
 	strs *stringCache
 }
 
-// countSlots returns the number of array elements and of object members in
-// text, which starts with a value (what follows it, and a malformed text,
-// only make the counts larger than needed, never smaller than what a
-// successful parse uses).
-func countSlots(text []byte) (vals, mems int) {
-	// kinds has a bit per nesting level, set for an object; deeper than
+// prescan counts the elements of every array and the members of every
+// object of p.buf (which starts with a value), in p.counts, and their
+// totals, in p.nvals and p.nmems. It tracks only nesting and string
+// state. What follows the value, and a malformed text, only make the
+// counts different from what a parse uses where the parse fails anyway;
+// the parser takes a count as a size hint and never trusts it further
+// (duplicate member names also make an object's count long).
+func (p *parser) prescan() {
+	text := p.buf
+	counts := p.counts[:0]
+	if guess := len(text) / 32; cap(counts) < guess && guess > 1<<12 {
+		// A big text: room for a container per 32 bytes (a 10,000
+		// operation transaction has one per 30) saves growing counts
+		// through a series of copies.
+		counts = make([]int32, 0, guess)
+	}
+	vals, mems := 0, 0
+	// open holds, per nesting level, the number of the container open
+	// there; kinds has a bit per level, set for an object. Deeper than
 	// MaxDepth the parser fails anyway, so the counts do not matter.
+	var open [MaxDepth + 1]int
 	var kinds [MaxDepth/64 + 1]uint64
 	depth := 0
 	empty := false // the last token opened a container
@@ -132,6 +149,7 @@ func countSlots(text []byte) (vals, mems int) {
 		case '[', '{':
 			depth++
 			if depth <= MaxDepth {
+				open[depth] = len(counts)
 				bit := uint64(1) << (depth % 64)
 				if c == '{' {
 					kinds[depth/64] |= bit
@@ -139,31 +157,39 @@ func countSlots(text []byte) (vals, mems int) {
 					kinds[depth/64] &^= bit
 				}
 			}
+			counts = append(counts, 0)
 			empty = true
 			continue
-		case ']', '}':
-			if !empty && depth > 0 && depth <= MaxDepth {
+		case ']', '}', ',':
+			// An element ends: the last one of a non-empty container,
+			// or one before a comma.
+			if (c == ',' || !empty) && depth > 0 && depth <= MaxDepth {
+				counts[open[depth]]++
 				if kinds[depth/64]&(1<<(depth%64)) != 0 {
 					mems++
 				} else {
 					vals++
 				}
 			}
-			if depth > 0 { // a stray closer is the parser's error to report
+			if c != ',' && depth > 0 { // a stray closer is the parser's error to report
 				depth--
-			}
-		case ',':
-			if depth > 0 && depth <= MaxDepth {
-				if kinds[depth/64]&(1<<(depth%64)) != 0 {
-					mems++
-				} else {
-					vals++
-				}
 			}
 		}
 		empty = false
 	}
-	return vals, mems
+	p.counts, p.next = counts, 0
+	p.nvals, p.nmems = vals, mems
+}
+
+// container numbers the array or object that opens now and returns its
+// count from prescan, or 0 if there is none.
+func (p *parser) container() int {
+	k := p.next
+	p.next++
+	if k < len(p.counts) {
+		return max(int(p.counts[k]), 0) // a count of 2^31 wraps: it is only a hint
+	}
+	return 0
 }
 
 // takeValues returns room for n elements from the slab.
@@ -335,20 +361,27 @@ func (p *parser) array(depth int) (Value, error) {
 	if depth > MaxDepth {
 		return Value{}, p.errAt(p.pos, "input exceeds maximum nesting depth %d", MaxDepth)
 	}
+	n := p.container()
 	p.pos++ // '['
 	p.skipSpace()
 	if p.pos < len(p.buf) && p.buf[p.pos] == ']' {
 		p.pos++
 		return Value{Kind: Array, A: []Value{}}, nil
 	}
-	base := len(p.vstack)
+	elems := p.takeValues(n)
+	i := 0
 	for {
 		p.skipSpace()
 		v, err := p.value(depth)
 		if err != nil {
 			return Value{}, err
 		}
-		p.vstack = append(p.vstack, v)
+		if i < len(elems) {
+			elems[i] = v
+		} else {
+			elems = append(elems, v) // a count that was short: not reached for a text that parses
+		}
+		i++
 		p.skipSpace()
 		if p.pos < len(p.buf) && p.buf[p.pos] == ',' {
 			p.pos++
@@ -356,11 +389,7 @@ func (p *parser) array(depth int) (Value, error) {
 		}
 		if p.pos < len(p.buf) && p.buf[p.pos] == ']' {
 			p.pos++
-			elems := p.takeValues(len(p.vstack) - base)
-			copy(elems, p.vstack[base:])
-			clear(p.vstack[base:])
-			p.vstack = p.vstack[:base]
-			return Value{Kind: Array, A: elems}, nil
+			return Value{Kind: Array, A: elems[:i:i]}, nil
 		}
 		return Value{}, p.unexpected("syntax error expecting ']' or ','")
 	}
@@ -370,6 +399,7 @@ func (p *parser) object(depth int) (Value, error) {
 	if depth > MaxDepth {
 		return Value{}, p.errAt(p.pos, "input exceeds maximum nesting depth %d", MaxDepth)
 	}
+	n := p.container()
 	p.pos++ // '{'
 	p.skipSpace()
 	var index map[string]int // built only for large objects
@@ -377,7 +407,8 @@ func (p *parser) object(depth int) (Value, error) {
 		p.pos++
 		return Value{Kind: Object, O: []Member{}}, nil
 	}
-	base := len(p.mstack)
+	members := p.takeMembers(n)
+	i := 0
 	for {
 		p.skipSpace()
 		if p.pos >= len(p.buf) || p.buf[p.pos] != '"' {
@@ -398,15 +429,20 @@ func (p *parser) object(depth int) (Value, error) {
 			return Value{}, err
 		}
 		// A repeated name replaces the earlier value, as in OVS.
-		if i, dup := memberIndex(p.mstack[base:], index, key); dup {
-			p.mstack[base+i].Value = v
+		if j, dup := memberIndex(members[:i], index, key); dup {
+			members[j].Value = v
 		} else {
-			p.mstack = append(p.mstack, Member{Key: key, Value: v})
-			if n := len(p.mstack) - base; index != nil {
-				index[key] = n - 1
-			} else if n == indexThreshold {
+			if i < len(members) {
+				members[i] = Member{Key: key, Value: v}
+			} else {
+				members = append(members, Member{Key: key, Value: v})
+			}
+			i++
+			if index != nil {
+				index[key] = i - 1
+			} else if i == indexThreshold {
 				index = make(map[string]int, 2*indexThreshold)
-				for j, m := range p.mstack[base:] {
+				for j, m := range members[:i] {
 					index[m.Key] = j
 				}
 			}
@@ -418,11 +454,7 @@ func (p *parser) object(depth int) (Value, error) {
 		}
 		if p.pos < len(p.buf) && p.buf[p.pos] == '}' {
 			p.pos++
-			members := p.takeMembers(len(p.mstack) - base)
-			copy(members, p.mstack[base:])
-			clear(p.mstack[base:])
-			p.mstack = p.mstack[:base]
-			return Value{Kind: Object, O: members}, nil
+			return Value{Kind: Object, O: members[:i:i]}, nil
 		}
 		return Value{}, p.unexpected("syntax error expecting '}' or ','")
 	}

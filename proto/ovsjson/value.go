@@ -12,13 +12,16 @@
 // keeps small OVSDB objects cheap to build and to walk. Objects keep the order
 // their members were added in; Encoder sorts on request.
 //
-// Parsing allocates per text, not per value: a pre-scan counts the array
-// elements and object members, and every array and object of the text
-// takes an exact slice of one slab of each (so a parsed value keeps its
-// whole text's slabs alive; nothing keeps parsed values long, the database
-// turns them into datums). Short strings go through a small direct-mapped
-// cache (one per Decoder, and per pooled parser for Parse), so the names
-// that every OVSDB message repeats are not allocated again.
+// Parsing allocates per text, not per value: a pre-scan counts the
+// elements of each array and the members of each object, and every array
+// and object of the text takes an exact slice of one slab of each and is
+// parsed straight into it, with no scratch stack to grow and copy from (so
+// a parsed value keeps its whole text's slabs alive; nothing keeps parsed
+// values long, the database turns them into datums). Elements and Members
+// go further for a big message of which only a glance is needed: they walk
+// one level of it and build nothing. Short strings go through a small
+// direct-mapped cache (one per Decoder, and per pooled parser for Parse),
+// so the names that every OVSDB message repeats are not allocated again.
 package ovsjson
 
 import (
