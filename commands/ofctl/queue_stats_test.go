@@ -9,6 +9,9 @@ var queueStatsSteps = []string{
 	"queue-stats SW", "queue-stats SW 1", "queue-stats SW 1 0", "queue-stats SW 1 1",
 	"queue-stats SW p2 0", "queue-stats SW LOCAL", "queue-stats SW LOCAL 0", "queue-stats SW 9", "queue-stats SW 9 5", "-O OpenFlow13 queue-stats SW 9 0",
 	"queue-stats SW ALL 0", "queue-stats SW ANY 5", "queue-stats SW 1 ALL",
+	// Port words in any case; the queue as atoi reads it.
+	"queue-stats SW any", "queue-stats SW Any all", "queue-stats SW none", "queue-stats SW all 0",
+	"queue-stats SW 1 All", "queue-stats SW 1 abc", "queue-stats SW 1 5x", "queue-stats SW 1 0x1",
 	"-O OpenFlow13 queue-stats SW", "-O OpenFlow13 queue-stats SW 1 0", "-O OpenFlow13 queue-stats SW 1 7",
 	"-O OpenFlow13 queue-stats SW LOCAL", "-O OpenFlow13 queue-stats SW ANY 0",
 	"-O OpenFlow15 queue-stats SW", "-O OpenFlow15 queue-stats SW 2 0", "-O OpenFlow15 queue-stats SW 2 3",

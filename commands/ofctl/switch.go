@@ -322,16 +322,14 @@ func (c *ctx) resolvePort(target, s string) uint32 {
 }
 
 func queueStats(c *ctx, args []string) {
+	// As OVS: "all", "any" and "none" in any case are every port, and the
+	// queue is "all" in any case or the number atoi reads.
 	req := &openflow.QueueStatsRequest{PortNo: openflow.PortAny, QueueID: openflow.QueueAll}
-	if len(args) > 1 && args[1] != "all" && args[1] != "ALL" && args[1] != "ANY" {
-		req.PortNo = c.resolvePort(args[0], args[1])
+	if len(args) > 1 && args[1] != "" && !strings.EqualFold(args[1], "all") {
+		req.PortNo = c.queuePort(args[0], args[1])
 	}
-	if len(args) > 2 && args[2] != "all" && args[2] != "ALL" {
-		n, err := strconv.ParseUint(args[2], 0, 32)
-		if err != nil {
-			fatal("%s: queue id not valid", args[2])
-		}
-		req.QueueID = uint32(n)
+	if len(args) > 2 {
+		req.QueueID = parseQueueArg(args[2])
 	}
 	conn := c.open(args[0])
 	defer conn.Close()
