@@ -134,14 +134,14 @@ func TestBundleGroupsAndFlowsAtomic(t *testing.T) {
 	uses := parseFM(t, openflow.FlowAdd, "priority=5,ip,actions=group:7")
 	bad := parseFM(t, openflow.FlowAdd, "priority=6,ip,actions=group:8")
 	b := &bundle{msgs: []bundleMsg{{gm: gm}, {fm: uses}, {fm: bad}}}
-	if failed, err := o.commitBundle(b, openflow.V14); err != openflow.OFPBAC_BAD_OUT_GROUP || failed != 2 {
+	if failed, err := o.commitBundle(nil, b, openflow.V14); err != openflow.OFPBAC_BAD_OUT_GROUP || failed != 2 {
 		t.Fatalf("commit: failed %d, %v", failed, err)
 	}
 	if o.Group(7) != nil || o.Count(0) != 1 {
 		t.Fatalf("a failed bundle left group 7 = %v and %d flows", o.Group(7), o.Count(0))
 	}
 	b.msgs = b.msgs[:2]
-	if failed, err := o.commitBundle(b, openflow.V14); err != nil {
+	if failed, err := o.commitBundle(nil, b, openflow.V14); err != nil {
 		t.Fatalf("commit: message %d: %v", failed, err)
 	}
 	if o.Group(7) == nil || o.Count(0) != 2 {

@@ -172,6 +172,18 @@ func (o *Ofproto) monitorCommit(ch *change) {
 	if len(h.conns) == 0 {
 		return
 	}
+	// The flows ch both added and removed (only a bundle can).
+	var added map[*Rule]bool
+	if len(ch.removed) > 0 {
+		for _, e := range ch.events {
+			if e.event == openflow.FlowUpdateAdded {
+				if added == nil {
+					added = make(map[*Rule]bool)
+				}
+				added[e.r] = true
+			}
+		}
+	}
 	for oc, cm := range h.conns {
 		if len(cm.monitors) == 0 {
 			continue
@@ -226,17 +238,22 @@ func (o *Ofproto) monitorCommit(ch *change) {
 				abbrev = true
 			}
 		}
+		// A flow added and deleted again in one change (a bundle) is
+		// reported added but, as OVS does, not deleted.
+		deleted := func(x removal) {
+			if !added[x.r] {
+				report(x.r, nil, openflow.FlowUpdateDeleted, x.reason, nil)
+			}
+		}
 		done := 0
 		for _, e := range ch.events {
 			for ; done < e.nRemoved && done < len(ch.removed); done++ {
-				x := ch.removed[done]
-				report(x.r, nil, openflow.FlowUpdateDeleted, x.reason, nil)
+				deleted(ch.removed[done])
 			}
 			report(e.r, e.old, e.event, 0, e.oldActs)
 		}
 		for ; done < len(ch.removed); done++ {
-			x := ch.removed[done]
-			report(x.r, nil, openflow.FlowUpdateDeleted, x.reason, nil)
+			deleted(ch.removed[done])
 		}
 		if len(ups) > 0 {
 			cm.deliver(oc, ups)

@@ -1,6 +1,7 @@
 package ofproto
 
 import (
+	"encoding/binary"
 	"github.com/govs/ovs/proto/openflow"
 )
 
@@ -81,7 +82,7 @@ func (oc *ofconn) bundleControl(bc *openflow.BundleControl, h openflow.Header) (
 		return code, false
 	}
 	if commit != nil {
-		if failed, err := oc.o.commitBundle(commit, openflow.Version(h.Version)); err != nil {
+		if failed, err := oc.o.commitBundle(oc, commit, openflow.Version(h.Version)); err != nil {
 			// The error for the message that failed, then the commit's.
 			oc.replyError(errorCodeOf(err, openflow.OFPFMFC_UNKNOWN), commit.msgs[failed].raw)
 			return openflow.OFPBFC_MSG_FAILED, false
@@ -156,10 +157,14 @@ func (oc *ofconn) handleMore(m openflow.Message, h openflow.Header, raw []byte) 
 
 // commitBundle applies a bundle's flow and group modifications in order,
 // as one transaction: lookups see all of them or, if one fails, none.
-// failed indexes the message that failed.
-func (o *Ofproto) commitBundle(b *bundle, v openflow.Version) (failed int, err error) {
-	err = o.transact(func(now int64, ch *change) error {
+// failed indexes the message that failed. by is the connection that
+// committed it: as in OVS, its own flow monitors get one ABBREV for the
+// whole bundle, carrying the xid of the first message that changed a flow.
+func (o *Ofproto) commitBundle(by *ofconn, b *bundle, v openflow.Version) (failed int, err error) {
+	err = o.transactBy(by, 0, func(now int64, ch *change) error {
+		named := false
 		for i, m := range b.msgs {
+			before := len(ch.events) + len(ch.removed)
 			var err error
 			if m.fm != nil {
 				err = o.flowMod(m.fm, v, now, ch)
@@ -169,6 +174,10 @@ func (o *Ofproto) commitBundle(b *bundle, v openflow.Version) (failed int, err e
 			if err != nil {
 				failed = i
 				return err
+			}
+			if !named && len(ch.events)+len(ch.removed) > before && len(m.raw) >= 8 {
+				ch.xid = binary.BigEndian.Uint32(m.raw[4:8])
+				named = true
 			}
 		}
 		return nil

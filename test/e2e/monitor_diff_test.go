@@ -215,7 +215,36 @@ func TestFlowMonitorAgainstRealOVS(t *testing.T) {
 			m.send(flowModHex(t, v, openflow.FlowDelete, "", 0x1237))
 		}
 	}
+	// Own changes made through a bundle on the monitor's connection, then
+	// somebody else's.
+	bundle := func(v openflow.Version, version string) func(d *dummySwitch, m *flowMonitor, ofctl string) {
+		return func(d *dummySwitch, m *flowMonitor, ofctl string) {
+			enc := func(msg openflow.Message, xid uint32) []byte {
+				b, err := openflow.Encode(msg, uint8(v), xid)
+				if err != nil {
+					t.Fatal(err)
+				}
+				return b
+			}
+			m.send(enc(&openflow.BundleControl{BundleID: 7, CtrlType: openflow.BundleOpenRequest}, 0x2000))
+			for i, f := range []struct {
+				cmd  openflow.FlowModCommand
+				flow string
+			}{
+				{openflow.FlowAdd, "priority=4,tcp,actions=output:2"},
+				{openflow.FlowAdd, "priority=6,udp,actions=output:2"},
+				{openflow.FlowDelete, "ip"},
+			} {
+				xid := uint32(0x2001 + i)
+				m.send(enc(&openflow.BundleAdd{BundleID: 7, Msg: flowModHex(t, v, f.cmd, f.flow, xid)}, xid))
+			}
+			m.send(enc(&openflow.BundleControl{BundleID: 7, CtrlType: openflow.BundleCommitRequest}, 0x2004))
+			d.run(ofctl, "-O", version, "add-flow", "br0", "priority=3,icmp,actions=output:1")
+		}
+	}
 	cases := []monitorCase{
+		{name: "of14-own-bundle", version: "OpenFlow14", watch: []string{"watch:!own"}, steps: bundle(openflow.V14, "OpenFlow14")},
+		{name: "of14-bundle-full", version: "OpenFlow14", watch: []string{"watch:"}, steps: bundle(openflow.V14, "OpenFlow14")},
 		{name: "of10", watch: []string{"watch:"}, steps: monitorSequence("")},
 		{name: "of10-filters", watch: []string{"watch:!initial,!actions,out_port=2", "watch:!add,table=1"}, steps: monitorSequence("")},
 		{name: "of10-match", watch: []string{"watch:!delete,udp"}, steps: monitorSequence("")},
