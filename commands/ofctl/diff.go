@@ -112,7 +112,7 @@ func (c *ctx) parseFlowLines(file string, lines []line, cmdOf func(string) (open
 			cmd, text := cmdOf(lines[i].text)
 			fm, err := openflow.ParseFlow(text, cmd, ports)
 			if err == nil {
-				err = checkGotoTables(fm)
+				err = checkFlow(fm)
 			}
 			out[i] = parsedFlow{fm, err}
 		}

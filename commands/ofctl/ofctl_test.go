@@ -163,12 +163,14 @@ func FuzzParseHex(f *testing.F) {
 // they called usable.
 func FuzzFlowProtocols(f *testing.F) {
 	for _, s := range []string{"ip,actions=drop", "table=1,reg0=1,actions=output:1",
-		"actions=meter:1", "dl_vlan=5,actions=strip_vlan", "cookie=5,tcp,tp_dst=80,actions=mod_tp_dst:1"} {
+		"actions=meter:1", "dl_vlan=5,actions=strip_vlan", "cookie=5,tcp,tp_dst=80,actions=mod_tp_dst:1",
+		"actions=set_field:0x1005->vlan_tci,set_field:5->vlan_vid",
+		"ip,actions=learn(eth_type=0x800,NXM_OF_IP_SRC[]=NXM_OF_IP_DST[]),clone(push_mpls:0x8847),ct(commit,nat(src=1.2.3.4))"} {
 		f.Add(s)
 	}
 	f.Fuzz(func(t *testing.T, s string) {
 		fm, err := openflow.ParseFlow(s, openflow.FlowAdd, nil)
-		if err != nil {
+		if err != nil || checkFlow(fm) != nil {
 			return
 		}
 		usable := usableProtocols(fm)

@@ -17,7 +17,19 @@ import (
 // The commands that need no switch: they parse text or hex and print what
 // it means, which is how OVS's own tests exercise the codecs.
 
-var logTable = vlog.NewModule("ofp_table")
+var (
+	logTable      = vlog.NewModule("ofp_table")
+	logOfpActions = vlog.NewModule("ofp_actions")
+	logMetaFlow   = vlog.NewModule("meta_flow")
+)
+
+// prereqLog is the module OVS logs a prerequisite failure under.
+func prereqLog(module string) *vlog.Module {
+	if module == "ofp_actions" {
+		return logOfpActions
+	}
+	return logMetaFlow
+}
 
 // parseHex reads hex digit pairs separated by optional white space, as
 // OVS's ofpbuf_put_hex does.
@@ -189,7 +201,11 @@ func (c *ctx) parseFlowOrDie(s string, cmd openflow.FlowModCommand, ports openfl
 func (c *ctx) parseFlowAt(file string, n int, s string, cmd openflow.FlowModCommand, ports openflow.PortLookup) *openflow.FlowMod {
 	fm, err := openflow.ParseFlow(s, cmd, ports)
 	if err == nil {
-		err = checkGotoTables(fm)
+		err = checkFlow(fm)
+		if pe, ok := err.(*openflow.PrereqError); ok {
+			prereqLog(pe.Module).Warn("%s", pe.Text)
+			err = openflow.OFPBAC_MATCH_INCONSISTENT
+		}
 	}
 	if err != nil && file != "" {
 		if e, ok := err.(openflow.ErrorCode); ok {
@@ -236,6 +252,17 @@ func (c *ctx) printFlowMods(fms []*openflow.FlowMod) {
 	for _, fm := range fms {
 		c.print(flowModBytes(fm, chosen, vconn.NextXid()))
 	}
+}
+
+// checkFlow makes the checks OVS makes of a flow's actions once parsed:
+// goto_table, and the fields the actions use. Not strict: OpenFlow
+// 1.1+'s header checks narrow the usable protocols (usableProtocols)
+// rather than refuse the flow.
+func checkFlow(fm *openflow.FlowMod) error {
+	if err := checkGotoTables(fm); err != nil {
+		return err
+	}
+	return openflow.CheckActionPrereqs(fm.Actions, &fm.Match, false, nil)
 }
 
 // checkGotoTables applies OVS's rule that goto_table only goes forward.

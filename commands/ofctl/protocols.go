@@ -258,7 +258,7 @@ func actionsNeedNXM(acts []openflow.Action) bool {
 // not a map literal built at every start of every tool.)
 func setField10(name string) bool {
 	switch name {
-	case "eth_src", "eth_dst", "vlan_vid", "vlan_pcp", "dl_vlan", "dl_vlan_pcp", "ip_src", "ip_dst",
+	case "eth_src", "eth_dst", "vlan_vid", "vlan_pcp", "vlan_tci", "dl_vlan", "dl_vlan_pcp", "ip_src", "ip_dst",
 		"ip_dscp", "nw_tos", "tcp_src", "tcp_dst", "udp_src", "udp_dst", "tp_src", "tp_dst":
 		return true
 	}

@@ -15,21 +15,26 @@ import (
 //   - group: the group must exist, else OFPBAC_BAD_OUT_GROUP;
 //   - meter: the meter must exist, else OFPMMFC_INVALID_METER;
 //   - goto_table: to a later table, else OFPBIC_BAD_TABLE_ID;
-//   - fields written or read (set_field, load, move, output:<field>) must
-//     have their prerequisites in the match as the actions so far left
-//     it, else OFPBAC_MATCH_INCONSISTENT, in every version;
+//   - fields written or read (set_field, load, move, output:<field>,
+//     push/pop, multipath, bundle_load, learn's) must have their
+//     prerequisites in the match as the actions so far left it (rewriting
+//     vlan_vid also needs a tag; ct needs IP), else
+//     OFPBAC_MATCH_INCONSISTENT, in every version: the same rule
+//     ovs-ofctl applies when it parses a flow;
 //   - from OpenFlow 1.1 on ("strict"), also the actions that assume a
 //     header: dec_ttl and the IPv4/L4 rewrites need IP (L4: TCP, UDP or
 //     SCTP), pop_vlan a VLAN tag, pop_mpls and the MPLS actions MPLS.
 //     OpenFlow 1.0 and Nicira flow-mods are not checked for these.
 
-// actionCheck walks a flow's actions with the match as they change it.
+// The prerequisite and strict header checks are the protocol's rules
+// (openflow.CheckActionPrereqs, shared with ovs-ofctl); this file adds
+// what only a switch can know, in the same walk so that the first error
+// in action order wins.
+
+// actionCheck is the switch's part of the walk.
 type actionCheck struct {
-	o      *Ofproto
-	m      *openflow.Match
-	copied bool
-	table  uint8
-	strict bool
+	o     *Ofproto
+	table uint8
 	// groupsChain: the actions are a group bucket's, which may name a
 	// group that does not exist.
 	groupsChain bool
@@ -38,47 +43,17 @@ type actionCheck struct {
 // checkActions checks acts for a flow with match m in table (TableAll:
 // table unknown, goto_table not checked). Caller holds o.mu.
 func (o *Ofproto) checkActions(acts []openflow.Action, m *openflow.Match, table uint8, strict bool) error {
-	c := actionCheck{o: o, m: m, table: table, strict: strict}
-	return c.check(acts)
+	c := actionCheck{o: o, table: table}
+	return c.check(acts, m, strict)
 }
 
-// edit returns the match to change, copying the flow-mod's first.
-func (c *actionCheck) edit() *openflow.Match {
-	if !c.copied {
-		c.m = c.m.Clone()
-		c.copied = true
-	}
-	return c.m
-}
-
-func (c *actionCheck) need(p openflow.Prereq) error {
-	if !c.m.PrereqsMet(p) {
+func (c *actionCheck) check(acts []openflow.Action, m *openflow.Match, strict bool) error {
+	err := openflow.CheckActionPrereqs(acts, m, strict, c.visit)
+	if _, ok := err.(*openflow.PrereqError); ok {
+		// The switch answers with the code alone.
 		return openflow.OFPBAC_MATCH_INCONSISTENT
 	}
-	return nil
-}
-
-func (c *actionCheck) needStrict(ps ...openflow.Prereq) error {
-	if !c.strict {
-		return nil
-	}
-	for _, p := range ps {
-		if c.m.PrereqsMet(p) {
-			return nil
-		}
-	}
-	return openflow.OFPBAC_MATCH_INCONSISTENT
-}
-
-func (c *actionCheck) field(f *openflow.Field) error {
-	if f == nil {
-		return openflow.OFPBAC_BAD_SET_TYPE
-	}
-	return c.need(f.Prereq)
-}
-
-func (c *actionCheck) setEthType(t uint16) {
-	c.edit().SetField(openflow.FieldByID(openflow.FieldEthType), []byte{byte(t >> 8), byte(t)}, nil)
+	return err
 }
 
 func validOutPort(p uint32) bool {
@@ -93,90 +68,32 @@ func validOutPort(p uint32) bool {
 	return false
 }
 
-func (c *actionCheck) check(acts []openflow.Action) error {
-	for _, a := range acts {
-		var err error
-		switch a := a.(type) {
-		case openflow.Output:
-			if !validOutPort(a.Port) {
-				err = openflow.OFPBAC_BAD_OUT_PORT
-			}
-		case *openflow.Output:
-			if !validOutPort(a.Port) {
-				err = openflow.OFPBAC_BAD_OUT_PORT
-			}
-		case *openflow.Enqueue:
-			if a.Port >= openflow.PortMax && a.Port != openflow.PortInPort && a.Port != openflow.PortLocal {
-				err = openflow.OFPBAC_BAD_OUT_PORT
-			}
-		case *openflow.OutputReg:
-			err = c.field(a.Src.Field)
-		case *openflow.Group:
-			if !c.groupsChain && c.o.groups.current()[a.ID] == nil {
-				err = openflow.OFPBAC_BAD_OUT_GROUP
-			}
-		case *openflow.Meter:
-			if c.o.meters.current()[a.ID] == nil {
-				err = openflow.OFPMMFC_INVALID_METER
-			}
-		case *openflow.GotoTable:
-			if c.table != openflow.TableAll && a.Table <= c.table {
-				err = openflow.OFPBIC_BAD_TABLE_ID
-			}
-		case *openflow.WriteActions:
-			err = c.check(a.Actions)
-		case *openflow.Clone:
-			// A clone's changes to the packet do not outlive it.
-			saved, copied := c.m, c.copied
-			err = c.check(a.Actions)
-			c.m, c.copied = saved, copied
-		case *openflow.SetField:
-			if err = c.field(a.Field); err == nil {
-				c.wrote(a.Field, a.Value)
-			}
-		case *openflow.RegLoad:
-			err = c.field(a.Dst.Field)
-		case *openflow.RegMove:
-			if err = c.field(a.Src.Field); err == nil {
-				err = c.field(a.Dst.Field)
-			}
-		case *openflow.DecTTL:
-			err = c.needStrict(openflow.PrereqIP)
-		case *openflow.SetIPv4Src, *openflow.SetIPv4Dst:
-			err = c.needStrict(openflow.PrereqIPv4)
-		case *openflow.SetIPDSCP:
-			err = c.needStrict(openflow.PrereqIP)
-		case *openflow.SetL4Src, *openflow.SetL4Dst:
-			err = c.needStrict(openflow.PrereqTCP, openflow.PrereqUDP, openflow.PrereqSCTP)
-		case *openflow.StripVlan:
-			if err = c.needStrict(openflow.PrereqVLAN); err == nil {
-				c.edit().Clear(openflow.FieldVlanTCI)
-			}
-		case *openflow.PushVlan:
-			c.edit().SetField(openflow.FieldByID(openflow.FieldVlanTCI), []byte{0x10, 0}, []byte{0x10, 0})
-		case *openflow.SetVlanVID, *openflow.SetVlanPCP:
-			// These push a tag when there is none.
-			c.edit().SetField(openflow.FieldByID(openflow.FieldVlanTCI), []byte{0x10, 0}, []byte{0x10, 0})
-		case *openflow.PushMPLS:
-			c.setEthType(a.EthType)
-		case *openflow.PopMPLS:
-			if err = c.needStrict(openflow.PrereqMPLS); err == nil {
-				c.setEthType(a.EthType)
-			}
-		case *openflow.SetMPLSLabel, *openflow.SetMPLSTC, *openflow.SetMPLSTTL, *openflow.DecMPLSTTL:
-			err = c.needStrict(openflow.PrereqMPLS)
+func (c *actionCheck) visit(a openflow.Action) error {
+	switch a := a.(type) {
+	case openflow.Output:
+		if !validOutPort(a.Port) {
+			return openflow.OFPBAC_BAD_OUT_PORT
 		}
-		if err != nil {
-			return err
+	case *openflow.Output:
+		if !validOutPort(a.Port) {
+			return openflow.OFPBAC_BAD_OUT_PORT
+		}
+	case *openflow.Enqueue:
+		if a.Port >= openflow.PortMax && a.Port != openflow.PortInPort && a.Port != openflow.PortLocal {
+			return openflow.OFPBAC_BAD_OUT_PORT
+		}
+	case *openflow.Group:
+		if !c.groupsChain && c.o.groups.current()[a.ID] == nil {
+			return openflow.OFPBAC_BAD_OUT_GROUP
+		}
+	case *openflow.Meter:
+		if c.o.meters.current()[a.ID] == nil {
+			return openflow.OFPMMFC_INVALID_METER
+		}
+	case *openflow.GotoTable:
+		if c.table != openflow.TableAll && a.Table <= c.table {
+			return openflow.OFPBIC_BAD_TABLE_ID
 		}
 	}
 	return nil
-}
-
-// wrote records that a set_field gave field f value, when that changes
-// what later actions may assume (the Ethernet type).
-func (c *actionCheck) wrote(f *openflow.Field, value []byte) {
-	if f.ID == openflow.FieldEthType && len(value) == 2 {
-		c.setEthType(uint16(value[0])<<8 | uint16(value[1]))
-	}
 }

@@ -227,8 +227,8 @@ func (o *Ofproto) checkGroup(t openflow.GroupType, buckets []openflow.Bucket) er
 				return openflow.OFPGMFC_BAD_BUCKET
 			}
 		}
-		c := actionCheck{o: o, m: &empty, table: openflow.TableAll, groupsChain: true}
-		if err := c.check(b.Actions); err != nil {
+		c := actionCheck{o: o, table: openflow.TableAll, groupsChain: true}
+		if err := c.check(b.Actions, &empty, false); err != nil {
 			return err
 		}
 	}

@@ -235,7 +235,9 @@ func appendActionWire1(b []byte, a Action, v Version) ([]byte, error) {
 				break
 			}
 		}
-		if of10 && a.Mask == nil {
+		if of10 {
+			// OVS writes the fields OpenFlow 1.0 has an action for with
+			// that action, from the value alone, even when masked.
 			switch a.Field.ID {
 			case FieldEthSrc:
 				return appendActionWire(b, &SetEthSrc{MAC: [6]byte(a.Value)}, v)
@@ -245,6 +247,25 @@ func appendActionWire1(b []byte, a Action, v Version) ([]byte, error) {
 				return appendActionWire(b, &SetVlanVID{VID: uint16(beUint(a.Value)) & 0xfff}, v)
 			case FieldDlVlanPCP, FieldVlanPCP:
 				return appendActionWire(b, &SetVlanPCP{PCP: uint8(beUint(a.Value)) & 7}, v)
+			case FieldVlanTCI:
+				tci := uint16(beUint(a.Value))
+				if tci&0x1000 == 0 {
+					return appendActionWire(b, &StripVlan{}, v)
+				}
+				b, _ = appendActionWire(b, &SetVlanVID{VID: tci & 0xfff}, v)
+				return appendActionWire(b, &SetVlanPCP{PCP: uint8(tci >> 13)}, v)
+			case FieldIPSrc:
+				return appendActionWire(b, &SetIPv4Src{IP: [4]byte(a.Value)}, v)
+			case FieldIPDst:
+				return appendActionWire(b, &SetIPv4Dst{IP: [4]byte(a.Value)}, v)
+			case FieldIPDSCP:
+				return appendActionWire(b, &SetIPDSCP{TOS: a.Value[0] << 2}, v)
+			case FieldNwTOS:
+				return appendActionWire(b, &SetIPDSCP{TOS: a.Value[0] &^ 3}, v)
+			case FieldTpSrc, FieldUDPSrc:
+				return appendActionWire(b, &SetL4Src{Port: uint16(beUint(a.Value))}, v)
+			case FieldTpDst, FieldUDPDst:
+				return appendActionWire(b, &SetL4Dst{Port: uint16(beUint(a.Value))}, v)
 			}
 		}
 		if v >= V15 {
