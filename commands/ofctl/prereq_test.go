@@ -78,6 +78,23 @@ func TestActionPrereqsAgainstRealOVS(t *testing.T) {
 		"ip,actions=ct(commit,nat(src=::1))", "actions=ct(commit,exec(set_field:1->ct_mark))",
 		// Strict checks only narrow the protocols.
 		"actions=dec_ttl", "actions=mod_nw_src:1.2.3.4",
+		// set_field: read-only fields by the name given, values beyond
+		// the field refused, and the protocols an exact match on the
+		// field allows.
+		"tcp,actions=set_field:1->tcp_flags", "ip,actions=set_field:1->nw_frag", "ip,actions=set_field:1->ip_frag",
+		"actions=set_field:1->ct_zone", "actions=set_field:1->dl_type", "actions=set_field:1->eth_type",
+		"ip,actions=set_field:3->ip_proto", "actions=set_field:1->skb_priority", "actions=set_field:1->dp_hash",
+		"actions=set_field:1->recirc_id",
+		"ip,actions=set_field:9->nw_tos", "ip,actions=set_field:8->nw_tos", "ip,actions=set_field:64->ip_dscp",
+		"ip,actions=set_field:63->ip_dscp", "ip,actions=set_field:4->ip_ecn", "ip,actions=set_field:3->ip_ecn",
+		"actions=set_field:0x2000->vlan_vid", "actions=set_field:8->vlan_pcp", "dl_vlan=1,actions=set_field:0x1fff->vlan_vid",
+		"mpls,actions=set_field:0x100000->mpls_label", "mpls,actions=set_field:0xfffff->mpls_label",
+		"mpls,actions=set_field:8->mpls_tc", "mpls,actions=set_field:1->mpls_tc",
+		"ipv6,actions=set_field:0x100000->ipv6_label", "ipv6,actions=set_field:1->ipv6_label",
+		"actions=set_field:1->tun_id", "actions=set_field:1->metadata", "actions=set_field:1->in_port_oxm",
+		"actions=set_field:1->in_port", "arp,actions=set_field:1.2.3.4->arp_spa", "arp,actions=set_field:3->arp_op",
+		"icmp,actions=set_field:1->icmp_type", "sctp,actions=set_field:1->sctp_src", "actions=set_field:1->xreg0",
+		"dl_vlan=1,actions=set_field:3->vlan_vid", "mpls,mpls_label=1,actions=drop", "mpls,mpls_tc=1,actions=drop",
 	}
 	var cases []string
 	for _, f := range flows {

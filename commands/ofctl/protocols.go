@@ -223,46 +223,73 @@ func actionProtocols(acts []openflow.Action) protocols {
 			p &= actionProtocols(a.Actions)
 		case *openflow.Clone:
 			p &= actionProtocols(a.Actions)
+		case *openflow.SetField:
+			p &= setFieldProtocols(a.Field)
+		case *openflow.SetTunnel:
+			if a.SetField {
+				p &= setFieldProtocols(openflow.FieldByName("tun_id"))
+			}
 		}
-	}
-	if actionsNeedNXM(acts) {
-		p &^= pOF10Any | pOF11
 	}
 	return p
 }
 
-// actionsNeedNXM reports whether acts set fields by set_field that only
-// NXM and OXM can name (load and move are Nicira actions, which carry
-// their own field headers in any version).
-func actionsNeedNXM(acts []openflow.Action) bool {
-	for _, a := range acts {
-		switch a := a.(type) {
-		case *openflow.SetField:
-			if !setField10(a.Field.Name) {
-				return true
-			}
-		case *openflow.WriteActions:
-			if actionsNeedNXM(a.Actions) {
-				return true
-			}
-		case *openflow.Clone:
-			if actionsNeedNXM(a.Actions) {
-				return true
-			}
+// setFieldProtocols is where a set_field of f can go: as in OVS, wherever
+// an exact match on f (with its prerequisites) can; an OpenFlow 1.0
+// switch gets a Nicira load for the fields it has no set action for.
+func setFieldProtocols(f *openflow.Field) protocols {
+	if f == nil || openflow.FieldByID(f.ID) != f {
+		// ct_mark and ct_label, which only ct's exec sets.
+		return pNXMAny | pOXMAny
+	}
+	if f.ID == openflow.FieldVlanVID {
+		// OpenFlow 1.0 and 1.1 have mod_vlan_vid for it.
+		return pAny
+	}
+	m := prereqMatch(f.Prereq)
+	m.SetField(f, make([]byte, f.Bytes), nil)
+	p := pAny
+	if f.ID == openflow.FieldInPortOXM || !openflow.MatchFits10(m) {
+		p &^= pOF10Any
+		if !matchFits11(m) {
+			p &^= pOF11
 		}
 	}
-	return false
+	return p
 }
 
-// setField10 reports the fields OpenFlow 1.0 has set actions for. (A switch,
-// not a map literal built at every start of every tool.)
-func setField10(name string) bool {
-	switch name {
-	case "eth_src", "eth_dst", "vlan_vid", "vlan_pcp", "vlan_tci", "dl_vlan", "dl_vlan_pcp", "ip_src", "ip_dst",
-		"ip_dscp", "nw_tos", "tcp_src", "tcp_dst", "udp_src", "udp_dst", "tp_src", "tp_dst":
-		return true
+// prereqMatch is the least match that meets p.
+func prereqMatch(p openflow.Prereq) *openflow.Match {
+	var m openflow.Match
+	set := func(id openflow.FieldID, v ...byte) { m.SetField(openflow.FieldByID(id), v, nil) }
+	ip := func(eth uint16, proto byte) {
+		set(openflow.FieldEthType, byte(eth>>8), byte(eth))
+		set(openflow.FieldNwProto, proto)
 	}
-	return false
+	switch p {
+	case openflow.PrereqVLAN:
+		f := openflow.FieldByID(openflow.FieldVlanTCI)
+		m.SetField(f, []byte{0x10, 0}, []byte{0x10, 0})
+	case openflow.PrereqARP:
+		set(openflow.FieldEthType, 0x08, 0x06)
+	case openflow.PrereqIPv4, openflow.PrereqIP:
+		set(openflow.FieldEthType, 0x08, 0x00)
+	case openflow.PrereqIPv6:
+		set(openflow.FieldEthType, 0x86, 0xdd)
+	case openflow.PrereqMPLS:
+		set(openflow.FieldEthType, 0x88, 0x47)
+	case openflow.PrereqTCP:
+		ip(0x0800, 6)
+	case openflow.PrereqUDP:
+		ip(0x0800, 17)
+	case openflow.PrereqSCTP:
+		ip(0x0800, 132)
+	case openflow.PrereqICMPv4:
+		ip(0x0800, 1)
+	case openflow.PrereqICMPv6, openflow.PrereqND, openflow.PrereqNDSolicit, openflow.PrereqNDAdvert:
+		ip(0x86dd, 58)
+	}
+	return &m
 }
 
 // matchFits11 reports whether an OpenFlow 1.1 ofp_match can carry m:
@@ -281,7 +308,8 @@ func matchFits11(m *openflow.Match) bool {
 			}
 		case openflow.FieldInPort, openflow.FieldEthSrc, openflow.FieldEthDst,
 			openflow.FieldEthType, openflow.FieldNwProto, openflow.FieldNwTOS, openflow.FieldIPSrc,
-			openflow.FieldIPDst, openflow.FieldTpSrc, openflow.FieldTpDst, openflow.FieldMetadata:
+			openflow.FieldIPDst, openflow.FieldTpSrc, openflow.FieldTpDst, openflow.FieldMetadata,
+			openflow.FieldMplsLabel, openflow.FieldMplsTC:
 		default:
 			return false
 		}

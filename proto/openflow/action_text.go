@@ -627,6 +627,9 @@ func parseSetField(v string, ports PortLookup) ([]Action, error) {
 	case "ct_label":
 		f = &ctLabelField
 	}
+	if readOnlyField(name) {
+		return nil, fmt.Errorf("%s is read-only", name)
+	}
 	if f == nil {
 		return nil, fmt.Errorf("%s is not a valid OXM field name", name)
 	}
@@ -634,10 +637,47 @@ func parseSetField(v string, ports PortLookup) ([]Action, error) {
 	if err != nil {
 		return nil, err
 	}
+	if !setFieldValueValid(f, value) {
+		return nil, fmt.Errorf("%s is not a valid value for field %s", val, name)
+	}
 	if mask != nil && allOnes(mask) {
 		mask = nil
 	}
 	return one(&SetField{Field: f, Value: value, Mask: mask}), nil
+}
+
+// readOnlyField reports the fields ovs-fields(7) lists as not writable
+// (by any of their names), which set_field refuses by the name given.
+func readOnlyField(name string) bool {
+	switch name {
+	case "eth_type", "dl_type", "nw_proto", "ip_proto", "ip_frag", "nw_frag", "tcp_flags",
+		"dp_hash", "recirc_id",
+		"skb_priority", "actset_output", "packet_type", "conj_id", "mpls_bos",
+		"ct_state", "ct_zone", "ct_nw_src", "ct_nw_dst", "ct_ipv6_src", "ct_ipv6_dst",
+		"ct_nw_proto", "ct_tp_src", "ct_tp_dst", "nsh_mdtype", "nsh_np",
+		"tun_gtpu_flags", "tun_gtpu_msgtype":
+		return true
+	}
+	return false
+}
+
+// setFieldValueValid is OVS's check of a value set_field writes: nothing
+// beyond the field's width (ip_dscp 64, vlan_pcp 8, vlan_vid 0x2000 with
+// its present bit, mpls_label 2^20 are refused, not truncated), and for
+// nw_tos nothing in the ECN bits.
+func setFieldValueValid(f *Field, value []byte) bool {
+	if f.ID == FieldNwTOS {
+		return len(value) == 1 && value[0]&3 == 0
+	}
+	extra := len(value)*8 - f.Bits
+	for i := 0; extra > 0 && i < len(value); i++ {
+		bits := min(extra, 8)
+		if value[i]&^byte(0xff>>bits) != 0 {
+			return false
+		}
+		extra -= bits
+	}
+	return true
 }
 
 func parseResubmit(v string, ports PortLookup) ([]Action, error) {
