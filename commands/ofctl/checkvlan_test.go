@@ -3,7 +3,6 @@ package ofctl
 import (
 	"fmt"
 	"math/rand/v2"
-	"os"
 	"testing"
 )
 
@@ -12,8 +11,7 @@ import (
 // outside the mask) and on a fixed pseudo-random sample.
 func TestCheckVLANAgainstRealOVS(t *testing.T) {
 	needOVS(t, "ovs-ofctl")
-	dir := t.TempDir()
-	s := &testSwitch{dir: dir, env: append(os.Environ(), "OVS_RUNDIR="+dir)}
+	s := offlineTools(t)
 	cases := []string{
 		"check-vlan", "check-vlan 1", "check-vlan 1 2 3", "check-vlan x y", "check-vlan 0x 0xg",
 		"check-vlan ' +0x10' 0X1fff", "check-vlan -- -1 -2", "check-vlan 12345678 0xffff",
@@ -30,15 +28,7 @@ func TestCheckVLANAgainstRealOVS(t *testing.T) {
 	for range 40 {
 		cases = append(cases, fmt.Sprintf("check-vlan %x %x", r.IntN(1<<16), r.IntN(1<<16)))
 	}
-	for _, c := range cases {
-		args := splitArgs(c)
-		ours := runTool(t, true, s, "", args...)
-		real := runTool(t, false, s, "", args...)
-		if ours != real {
-			t.Errorf("ovs-ofctl %s:\nours: status %d\n%s%s\nreal: status %d\n%s%s", c,
-				ours.status, ours.out, ours.err, real.status, real.out, real.err)
-		}
-	}
+	compareOffline(t, s, cases)
 }
 
 func TestParseHexUlong(t *testing.T) {

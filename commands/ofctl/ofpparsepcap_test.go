@@ -292,15 +292,7 @@ func TestOFPParsePcapAgainstRealOVS(t *testing.T) {
 	for _, tc := range reassemblyCases {
 		cases = append(cases, "ofp-parse-pcap "+tc.name+".pcap", "-m --timestamp ofp-parse-pcap "+tc.name+".pcap")
 	}
-	for _, c := range cases {
-		args := splitArgs(c)
-		ours := runTool(t, true, s, "", args...)
-		real := runTool(t, false, s, "", args...)
-		if ours != real {
-			t.Errorf("ovs-ofctl %s:\nours: status %d\n%s%s\nreal: status %d\n%s%s", c,
-				ours.status, ours.out, ours.err, real.status, real.out, real.err)
-		}
-	}
+	compareOffline(t, s, cases)
 }
 
 // FuzzTCPReassembly cuts a byte stream into segments and delivers them in

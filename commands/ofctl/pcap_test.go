@@ -63,8 +63,8 @@ var (
 // files whose warnings and exit statuses OVS defines) with both tools.
 func TestParsePcapAgainstRealOVS(t *testing.T) {
 	needOVS(t, "ovs-ofctl")
-	dir := t.TempDir()
-	s := &testSwitch{dir: dir, env: append(os.Environ(), "OVS_RUNDIR="+dir)}
+	s := offlineTools(t)
+	dir := s.dir
 	le, be := binary.LittleEndian, binary.BigEndian
 	all := [][]byte{pcapARP, pcapTCP, pcapVLANUDP, pcapFrag, pcapND, pcapMPLS, pcapARP[:5]}
 	files := map[string][]byte{
@@ -96,15 +96,7 @@ func TestParsePcapAgainstRealOVS(t *testing.T) {
 	for name := range files {
 		cases = append(cases, "parse-pcap "+name)
 	}
-	for _, c := range cases {
-		args := splitArgs(c)
-		ours := runTool(t, true, s, "", args...)
-		real := runTool(t, false, s, "", args...)
-		if ours != real {
-			t.Errorf("ovs-ofctl %s:\nours: status %d\n%s%s\nreal: status %d\n%s%s", c,
-				ours.status, ours.out, ours.err, real.status, real.out, real.err)
-		}
-	}
+	compareOffline(t, s, cases)
 }
 
 func TestPcapReaderFrames(t *testing.T) {

@@ -12,8 +12,8 @@ import (
 // do provide them are accepted.
 func TestActionPrereqsAgainstRealOVS(t *testing.T) {
 	needOVS(t, "ovs-ofctl")
-	dir := t.TempDir()
-	s := &testSwitch{dir: dir, env: append(os.Environ(), "OVS_RUNDIR="+dir)}
+	s := offlineTools(t)
+	dir := s.dir
 	files := map[string]string{
 		"bad":  "ip,actions=drop\n\n# comment\nactions=set_field:1->tcp_dst\n",
 		"ct":   "ip,actions=drop\nactions=ct(commit)\n",
@@ -114,15 +114,7 @@ func TestActionPrereqsAgainstRealOVS(t *testing.T) {
 		"--bundle add-flow br0 'actions=set_field:1->tcp_dst'",
 		"diff-flows bad good", "diff-flows good bad", "-vofp_actions:off add-flows br0 bad",
 	)
-	for _, c := range cases {
-		args := splitArgs(c)
-		ours := runTool(t, true, s, "", args...)
-		real := runTool(t, false, s, "", args...)
-		if ours != real {
-			t.Errorf("ovs-ofctl %s:\nours: status %d\n%s%s\nreal: status %d\n%s%s", c,
-				ours.status, ours.out, ours.err, real.status, real.out, real.err)
-		}
-	}
+	compareOffline(t, s, cases)
 }
 
 // TestSetFieldOF10AgainstRealOVS: OpenFlow 1.0 and NXM flow-mods carry a
@@ -131,9 +123,8 @@ func TestActionPrereqsAgainstRealOVS(t *testing.T) {
 // mod_vlan_pcp, or strip_vlan when the value has no CFI bit.
 func TestSetFieldOF10AgainstRealOVS(t *testing.T) {
 	needOVS(t, "ovs-ofctl")
-	dir := t.TempDir()
-	s := &testSwitch{dir: dir, env: append(os.Environ(), "OVS_RUNDIR="+dir)}
-	for _, c := range []string{
+	s := offlineTools(t)
+	compareOffline(t, s, []string{
 		"parse-flow 'actions=set_field:0x1005->vlan_tci'", "parse-flow 'ip,actions=set_field:0x1005->vlan_tci'",
 		"parse-flow 'actions=set_field:0xf005->vlan_tci'", "parse-flow 'actions=set_field:0->vlan_tci'",
 		"parse-flow 'actions=set_field:0x0005/0x0fff->vlan_tci'", "parse-flow 'actions=set_field:0x1005/0x1000->vlan_tci'",
@@ -151,13 +142,5 @@ func TestSetFieldOF10AgainstRealOVS(t *testing.T) {
 		"parse-flow 'ip,actions=set_field:8->nw_tos'", "parse-flow 'ip,actions=set_field:8->ip_dscp'",
 		"parse-flow 'mpls,actions=pop_mpls:0x0800,set_field:1.2.3.4->ip_src'",
 		"parse-flow 'ip,actions=clone(push_mpls:0x8847),set_field:1.2.3.4->ip_src'",
-	} {
-		args := splitArgs(c)
-		ours := runTool(t, true, s, "", args...)
-		real := runTool(t, false, s, "", args...)
-		if ours != real {
-			t.Errorf("ovs-ofctl %s:\nours: status %d\n%s%s\nreal: status %d\n%s%s", c,
-				ours.status, ours.out, ours.err, real.status, real.out, real.err)
-		}
-	}
+	})
 }

@@ -170,42 +170,12 @@ func usableProtocols(fm *openflow.FlowMod) protocols {
 		}
 	}
 	p &= actionProtocols(fm.Actions)
-	if !actionPrereqsMet(fm.Actions, &fm.Match) {
-		// From 1.1 on these actions are checked against the match.
+	if openflow.CheckActionPrereqs(fm.Actions, &fm.Match, true, nil) != nil {
+		// From 1.1 on the fixed-format actions are checked against the
+		// match too (the field prerequisites have passed at parse time).
 		p &^= pOF11 | pOXMAny
 	}
 	return p
-}
-
-// actionPrereqsMet reports whether the match guarantees the headers that
-// the 1.1+ forms of acts rewrite: a VLAN to pop, an IP header for the IP
-// rewrites, a transport header for the port rewrites.
-func actionPrereqsMet(acts []openflow.Action, m *openflow.Match) bool {
-	et, _ := m.EthType()
-	proto, _ := m.NwProto()
-	ip := et == openflow.EthTypeIPv4 || et == openflow.EthTypeIPv6
-	l4 := ip && (proto == 6 || proto == 17 || proto == 132)
-	vlan := false
-	if e, ok := m.Get(openflow.FieldVlanTCI); ok {
-		vlan = e.Mask[0]&0x10 != 0 && e.Value[0]&0x10 != 0
-	}
-	for _, a := range acts {
-		switch a.(type) {
-		case *openflow.StripVlan:
-			if !vlan {
-				return false
-			}
-		case *openflow.SetIPv4Src, *openflow.SetIPv4Dst, *openflow.SetIPDSCP, *openflow.DecTTL:
-			if !ip {
-				return false
-			}
-		case *openflow.SetL4Src, *openflow.SetL4Dst:
-			if !l4 {
-				return false
-			}
-		}
-	}
-	return true
 }
 
 // actionProtocols is the set of protocols that can carry acts.

@@ -1,7 +1,6 @@
 package ofctl
 
 import (
-	"os"
 	"testing"
 )
 
@@ -11,8 +10,8 @@ import (
 
 func TestQueueColorOfflineAgainstRealOVS(t *testing.T) {
 	needOVS(t, "ovs-ofctl")
-	dir := t.TempDir()
-	s := &testSwitch{dir: dir, env: append(os.Environ(), "OVS_RUNDIR="+dir)}
+	s := offlineTools(t)
+	dir := s.dir
 	for _, c := range []struct{ args, stdin string }{
 		// Queue configuration messages of every version.
 		{"ofp-print '0115 0028 00000001 0001 000000000000 00000007 0018 0000 0001 0010 00000000 01f4 000000000000'", ""},

@@ -499,6 +499,28 @@ func releaseBuiltBin(t *testing.T) {
 	})
 }
 
+// offlineTools is a place for the commands that need no switch: a run
+// directory of its own (s.dir) for both tools.
+func offlineTools(t *testing.T) *testSwitch {
+	dir := t.TempDir()
+	return &testSwitch{dir: dir, env: append(os.Environ(), "OVS_RUNDIR="+dir)}
+}
+
+// compareOffline runs each of cases (a command line, split as a shell
+// would) with our tool and the real one in s, and fails on any difference.
+func compareOffline(t *testing.T, s *testSwitch, cases []string) {
+	t.Helper()
+	for _, c := range cases {
+		args := splitArgs(c)
+		ours := runTool(t, true, s, "", args...)
+		real := runTool(t, false, s, "", args...)
+		if ours != real {
+			t.Errorf("ovs-ofctl %s:\nours: status %d\n%s%s\nreal: status %d\n%s%s", c,
+				ours.status, ours.out, ours.err, real.status, real.out, real.err)
+		}
+	}
+}
+
 // compareStepList runs each of steps with our tool and the real one, each
 // against its own switch of impl, and fails on any difference.
 func compareStepList(t *testing.T, impl switchImpl, steps []string) {
@@ -528,8 +550,8 @@ func TestAgainstOurVswitchd(t *testing.T) {
 // TestOffline compares the commands that need no switch.
 func TestOfflineAgainstRealOVS(t *testing.T) {
 	needOVS(t, "ovs-ofctl")
-	dir := t.TempDir()
-	s := &testSwitch{dir: dir, env: append(os.Environ(), "OVS_RUNDIR="+dir)}
+	s := offlineTools(t)
+	dir := s.dir
 	cases := []string{
 		"", "--version", "--bogus", "-x",
 		"ofp-print 0100000800000001", "ofp-print '01 00 00 08 00 00 00 01'", "ofp-print zz",

@@ -15,78 +15,60 @@ package ovsjson
 // fn have none around them. An error from fn ends the scan and is
 // returned.
 func Elements(text []byte, fn func(elem []byte) error) error {
-	p := parser{buf: text}
-	p.skipSpace()
-	if p.pos >= len(p.buf) || p.buf[p.pos] != '[' {
-		return p.unexpected("syntax error expecting '['")
-	}
-	p.pos++
-	p.skipSpace()
-	if p.pos < len(p.buf) && p.buf[p.pos] == ']' {
-		p.pos++
-		return p.scanEnd()
-	}
-	for {
-		p.skipSpace()
-		start := p.pos
-		if err := p.skipValue(); err != nil {
-			return err
-		}
-		if err := fn(p.buf[start:p.pos]); err != nil {
-			return err
-		}
-		p.skipSpace()
-		if p.pos < len(p.buf) && p.buf[p.pos] == ',' {
-			p.pos++
-			continue
-		}
-		if p.pos < len(p.buf) && p.buf[p.pos] == ']' {
-			p.pos++
-			return p.scanEnd()
-		}
-		return p.unexpected("syntax error expecting ']' or ','")
-	}
+	return scan(text, '[', func(_ string, elem []byte) error { return fn(elem) })
 }
 
 // Members: see Elements.
 func Members(text []byte, fn func(name string, value []byte) error) error {
-	// Names repeat from one object to the next (a reply's thousands of
-	// {"uuid": ...}): a pooled parser's string cache keeps them from
-	// being allocated anew.
+	return scan(text, '{', fn)
+}
+
+// scan walks the array or object (open is its opening bracket) that is
+// text. Names repeat from one object to the next (a reply's thousands of
+// {"uuid": ...}): a pooled parser's string cache keeps them from being
+// allocated anew.
+func scan(text []byte, open byte, fn func(name string, value []byte) error) error {
 	p := parsers.Get().(*parser)
 	p.buf, p.pos, p.eofBump = text, 0, false
-	err := p.members(fn)
+	err := p.scanContainer(open, fn)
 	p.reset()
 	parsers.Put(p)
 	return err
 }
 
-func (p *parser) members(fn func(name string, value []byte) error) error {
+func (p *parser) scanContainer(open byte, fn func(name string, value []byte) error) error {
+	closing, object := byte(']'), open == '{'
+	if object {
+		closing = '}'
+	}
 	p.skipSpace()
-	if p.pos >= len(p.buf) || p.buf[p.pos] != '{' {
-		return p.unexpected("syntax error expecting '{'")
+	if p.pos >= len(p.buf) || p.buf[p.pos] != open {
+		return p.unexpected("syntax error expecting '" + string(open) + "'")
 	}
 	p.pos++
 	p.skipSpace()
-	if p.pos < len(p.buf) && p.buf[p.pos] == '}' {
+	if p.pos < len(p.buf) && p.buf[p.pos] == closing {
 		p.pos++
 		return p.scanEnd()
 	}
 	for {
 		p.skipSpace()
-		if p.pos >= len(p.buf) || p.buf[p.pos] != '"' {
-			return p.unexpected("syntax error parsing object expecting string")
+		var name string
+		if object {
+			if p.pos >= len(p.buf) || p.buf[p.pos] != '"' {
+				return p.unexpected("syntax error parsing object expecting string")
+			}
+			var err error
+			if name, err = p.str(); err != nil {
+				return err
+			}
+			p.skipSpace()
+			if p.pos >= len(p.buf) || p.buf[p.pos] != ':' {
+				return p.unexpected("syntax error parsing object expecting ':'")
+			}
+			p.pos++
+			p.skipSpace()
 		}
-		name, err := p.str()
-		if err != nil {
-			return err
-		}
-		p.skipSpace()
-		if p.pos >= len(p.buf) || p.buf[p.pos] != ':' {
-			return p.unexpected("syntax error parsing object expecting ':'")
-		}
-		p.pos++
-		p.skipSpace()
 		start := p.pos
 		if err := p.skipValue(); err != nil {
 			return err
@@ -99,11 +81,11 @@ func (p *parser) members(fn func(name string, value []byte) error) error {
 			p.pos++
 			continue
 		}
-		if p.pos < len(p.buf) && p.buf[p.pos] == '}' {
+		if p.pos < len(p.buf) && p.buf[p.pos] == closing {
 			p.pos++
 			return p.scanEnd()
 		}
-		return p.unexpected("syntax error expecting '}' or ','")
+		return p.unexpected("syntax error expecting '" + string(closing) + "' or ','")
 	}
 }
 
