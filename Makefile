@@ -12,7 +12,7 @@ FUZZTIME ?= 10s
 VERSION  ?= 0.1.0
 COMMIT   ?= $(shell git rev-parse --short HEAD 2>/dev/null || echo unknown)
 PKG      := github.com/govs/ovs
-LDFLAGS  := -s -w -X $(PKG)/internal/version.Version=$(VERSION) -X $(PKG)/internal/version.Commit=$(COMMIT)
+LDFLAGS  := -s -w -R 0x200000 -X $(PKG)/internal/version.Version=$(VERSION) -X $(PKG)/internal/version.Commit=$(COMMIT)
 
 export CGO_ENABLED := 0
 
@@ -22,6 +22,7 @@ all: build
 
 build:
 	$(GO) build -trimpath -ldflags '$(LDFLAGS)' -o bin/ovs .
+	-@bin/ovs --text-hugepages bin/ovs
 	@for t in $$(bin/ovs --list-tools); do ln -sfn ovs bin/$$t; done
 
 deps:
@@ -54,6 +55,7 @@ install: build man
 	install -d $(DESTDIR)$(PREFIX)/bin $(DESTDIR)$(PREFIX)/share/openvswitch/scripts $(DESTDIR)$(PREFIX)/share/man/man1
 	install -m 0644 bin/man/*.1 $(DESTDIR)$(PREFIX)/share/man/man1/
 	install -m 0755 bin/ovs $(DESTDIR)$(PREFIX)/bin/ovs
+	-@bin/ovs --text-hugepages $(DESTDIR)$(PREFIX)/bin/ovs
 	@for t in $$(bin/ovs --list-tools); do \
 	  ln -sfn ovs $(DESTDIR)$(PREFIX)/bin/$$t; \
 	  case $$t in ovs-ctl|ovs-save) ln -sfn ../../../bin/ovs $(DESTDIR)$(PREFIX)/share/openvswitch/scripts/$$t;; esac; \

@@ -24,6 +24,7 @@ import (
 	"github.com/govs/ovs/commands/shell"
 	"github.com/govs/ovs/commands/vsctl"
 	"github.com/govs/ovs/commands/vswitchd"
+	"github.com/govs/ovs/internal/hugetext"
 	"github.com/govs/ovs/internal/tty"
 	"github.com/govs/ovs/internal/version"
 )
@@ -80,6 +81,9 @@ func Main(argv []string) int {
 		// For the Makefile: which symlinks to make.
 		fmt.Println(strings.Join(toolNames(), "\n"))
 		return 0
+	}
+	if len(args) > 0 && args[0] == "--text-hugepages" {
+		return textHugepages(args[1:])
 	}
 	if len(args) == 0 && tty.IsTerminal(os.Stdin) && tty.IsTerminal(os.Stdout) {
 		return runShell(nil)
@@ -161,6 +165,28 @@ func newRoot() *cobra.Command {
 		root.AddCommand(sub)
 	}
 	return root
+}
+
+// textHugepages lays each FILE (this binary, as installed) out in the page
+// cache in 2 MB pages, so that every later start of a tool maps its code
+// with a few huge mappings; see internal/hugetext. "make build" and "make
+// install" run it; after a reboot or memory pressure it can be run again.
+func textHugepages(files []string) int {
+	if len(files) == 0 {
+		fmt.Fprintln(os.Stderr, "usage: ovs --text-hugepages FILE...")
+		return 1
+	}
+	status := 0
+	for _, f := range files {
+		res, err := hugetext.Relayout(f)
+		if err != nil {
+			fmt.Fprintf(os.Stderr, "ovs: %s: %v\n", f, err)
+			status = 1
+			continue
+		}
+		fmt.Printf("%s: %.1f of %.1f MB in 2 MB pages\n", f, float64(res.Huge)/(1<<20), float64(res.Size)/(1<<20))
+	}
+	return status
 }
 
 // runShell starts the interactive shell with every tool of the binary.
