@@ -1,6 +1,7 @@
 package database
 
 import (
+	"cmp"
 	"slices"
 	"time"
 
@@ -219,6 +220,10 @@ func (tx *txn) scan(t *table, cond *Condition, fn func(row *ovsdb.Row)) {
 		return
 	}
 	tt := tx.tables[t.idx]
+	if e, ok := tx.probe(t, cond); ok {
+		tx.scanProbed(t, tt, e, cond, fn)
+		return
+	}
 	for _, e := range t.order {
 		if e == nil {
 			continue
@@ -240,6 +245,92 @@ func (tx *txn) scan(t *table, cond *Condition, fn func(row *ovsdb.Row)) {
 			if tr.new != nil && cond.Eval(tr.new) {
 				fn(tr.new)
 			}
+		}
+	}
+}
+
+// probe looks cond up in one of t's unique indexes: when cond's equality
+// clauses pin every column of an index (scalar columns only, where a
+// datum's index key and equality agree), the committed row with those
+// values, if any, is the only committed row that can match unless the
+// transaction changed rows. ok is false when no index applies.
+//
+// Without it, every `["name","==",X]` in a wait or select read the whole
+// table: ovs-vsctl's add-port waits on Port and Bridge names, so each call
+// scanned every port twice.
+func (tx *txn) probe(t *table, cond *Condition) (e *rowEntry, ok bool) {
+	if !probeIndexes {
+		return nil, false
+	}
+next:
+	for _, ix := range t.indexes {
+		buf := tx.keyBuf[:0]
+		for _, c := range ix.cols {
+			if !c.Type.IsScalar() || c.Type.Key.Type == ovsdb.TypeReal {
+				continue next
+			}
+			arg := eqArg(cond, c)
+			if arg == nil || len(arg.Keys) != 1 {
+				continue next
+			}
+			buf = appendDatumKey(buf, &c.Type, arg)
+		}
+		tx.keyBuf = buf
+		return ix.m[string(buf)], true
+	}
+	return nil, false
+}
+
+// probeIndexes is switched off by the test that checks probe against the
+// full scan.
+var probeIndexes = true
+
+// eqArg returns the argument of cond's first "==" clause on column c.
+func eqArg(cond *Condition, c *ovsdb.ColumnSchema) *ovsdb.Datum {
+	for i := range cond.Clauses {
+		cl := &cond.Clauses[i]
+		if cl.Function == FuncEQ && cl.Column != nil && cl.Column.Index == c.Index {
+			return &cl.Arg
+		}
+	}
+	return nil
+}
+
+// scanProbed is scan for a condition that the index gave committed
+// candidate e for (nil: none). Committed rows the transaction changed may
+// have come to match, so they are evaluated too; all in the table's stable
+// order, then the inserted rows, exactly as the full scan would visit them.
+func (tx *txn) scanProbed(t *table, tt *txnTable, e *rowEntry, cond *Condition, fn func(row *ovsdb.Row)) {
+	if tt == nil {
+		if e != nil && cond.Eval(e.row) {
+			fn(e.row)
+		}
+		return
+	}
+	var cands []*rowEntry
+	if e != nil && tt.rows[e.row.UUID] == nil {
+		cands = append(cands, e)
+	}
+	for _, tr := range tt.list {
+		if tr.old != nil && tr.new != nil {
+			cands = append(cands, tr.old)
+		}
+	}
+	if len(cands) > 1 {
+		slices.SortFunc(cands, func(a, b *rowEntry) int { return cmp.Compare(a.pos, b.pos) })
+	}
+	for _, c := range cands {
+		row := c.row
+		if tr := tt.rows[row.UUID]; tr != nil {
+			row = tr.new
+		}
+		if cond.Eval(row) {
+			fn(row)
+		}
+	}
+	for _, tr := range tt.inserted {
+		if tr.new != nil && cond.Eval(tr.new) {
+			fn(tr.new)
 		}
 	}
 }
