@@ -11,6 +11,8 @@
 #   a. CALLS (1000) sequential `ovs-vsctl --no-wait add-port br0 pN`
 #      (each call reads every port of br0, so later calls cost more)
 #                                                  goal: <= 1/5 of OVS
+#      OVS's client, ours, and ours on our own server take turns, BLOCK
+#      (100) calls at a time, each on its own database (see load_a)
 #   b. one `ovs-vsctl --no-wait add-port br0 p1 -- add-port br0 p2 -- ...`
 #      adding PORTS (5000) ports                   goal: <= 1/10 of OVS
 # It prints seconds for each and our time as a fraction of OVS's. With the
@@ -32,8 +34,9 @@ done
 
 TMP=$(mktemp -d /tmp/vsctl-bench.XXXXXX)
 SERVER_PID=
+PIDS=
 cleanup() {
-	if [ -n "$SERVER_PID" ]; then kill "$SERVER_PID" 2>/dev/null || true; fi
+	for pid in $SERVER_PID $PIDS; do kill "$pid" 2>/dev/null || true; done
 	rm -rf "$TMP"
 }
 trap cleanup EXIT INT TERM
@@ -70,18 +73,30 @@ EOF
 	fi
 fi
 
+# Our binary's code in 2 MB pages, as make, make install and ovs-ctl start
+# leave it (internal/hugetext): made again here, since the page cache may
+# have dropped those pages since the build (this VM reclaims page cache
+# left idle for a minute). The interleaved lanes below keep it in use.
+ovsbin=$(readlink -f "$OURS")
+if [ "$(basename "$ovsbin")" = ovs ]; then
+	"$ovsbin" --text-hugepages "$ovsbin" || true
+fi
+
 # The server: the real one, or ours for the whole-stack comparison.
 SERVER=ovsdb-server
 OURS_SERVER=${OURS_SERVER:-$ROOT/bin/ovsdb-server}
+BLOCK=${BLOCK:-100}
 
-# start_server DIR: a fresh database and $SERVER on DIR/db.sock.
+# start_server DIR [SERVER]: a fresh database and a server on DIR/db.sock;
+# its pid goes to SERVER_PID and onto PIDS for the cleanup.
 start_server() {
 	rm -rf "$1"
 	mkdir -p "$1"
 	ovsdb-tool create "$1/conf.db" "$SCHEMA"
-	"$SERVER" "$1/conf.db" --remote="punix:$1/db.sock" --unixctl="$1/ctl" \
+	"${2:-$SERVER}" "$1/conf.db" --remote="punix:$1/db.sock" --unixctl="$1/ctl" \
 		--no-chdir -vconsole:off -vfile:off -vsyslog:off &
 	SERVER_PID=$!
+	PIDS="$PIDS $SERVER_PID"
 	i=0
 	while [ ! -S "$1/db.sock" ]; do
 		i=$((i + 1))
@@ -98,23 +113,66 @@ stop_server() {
 
 now() { date +%s.%N; }
 secs() { echo "$1 $2" | awk '{printf "%.2f", $2 - $1}'; }
+add() { echo "$1 $2" | awk '{printf "%.6f", $1 + $2}'; }
 
-# load_a CLIENT: CALLS sequential add-port calls.
-load_a() {
-	start_server "$TMP/a"
-	db=--db=unix:$TMP/a/db.sock
-	"$1" "$db" --no-wait add-br br0
+# block DB CLIENT FROM TO: add-port pFROM..pTO one call each; prints seconds.
+block() {
 	t0=$(now)
-	i=1
-	while [ $i -le "$CALLS" ]; do
-		"$1" "$db" --no-wait add-port br0 "p$i"
+	i=$3
+	while [ "$i" -le "$4" ]; do
+		"$2" "$1" --no-wait add-port br0 "p$i"
 		i=$((i + 1))
 	done
 	t1=$(now)
-	n=$("$REAL" "$db" list-ports br0 | wc -l)
-	stop_server
-	[ "$n" -eq "$CALLS" ] || { echo "vsctl.sh: $1 left $n ports, want $CALLS" >&2; exit 1; }
-	secs "$t0" "$t1"
+	echo "$t0 $t1" | awk '{printf "%.6f", $2 - $1}'
+}
+
+# load_a: CALLS sequential add-port calls for each lane (OVS's client on
+# the real server, ours on the real server, ours on ours), each lane on
+# its own fresh server. The lanes take turns, BLOCK calls at a time, in a
+# rotating order: on a shared VM the speed drifts by tens of percent from
+# one minute to the next, and a binary left idle for a minute may have its
+# page cache reclaimed (this VM runs DAMON pageout), so running one lane's
+# thousand calls after another's would measure the machine, not the tools.
+# Sets LOAD_A to "ovs ours own" seconds (own: n/a without our server).
+load_a() {
+	start_server "$TMP/a1"
+	p1=$SERVER_PID
+	start_server "$TMP/a2"
+	p2=$SERVER_PID
+	lanes="1 2"
+	if [ -x "$OURS_SERVER" ]; then
+		start_server "$TMP/a3" "$OURS_SERVER"
+		lanes="1 2 3"
+	fi
+	"$REAL" --db="unix:$TMP/a1/db.sock" --no-wait add-br br0
+	"$OURS" --db="unix:$TMP/a2/db.sock" --no-wait add-br br0
+	[ "$lanes" = "1 2" ] || "$OURS" --db="unix:$TMP/a3/db.sock" --no-wait add-br br0
+	s1=0 s2=0 s3=0 from=1 turn=0
+	while [ $from -le "$CALLS" ]; do
+		to=$((from + BLOCK - 1))
+		[ $to -le "$CALLS" ] || to=$CALLS
+		for k in 0 1 2; do
+			lane=$(( (turn + k) % 3 + 1 ))
+			case " $lanes " in *" $lane "*) ;; *) continue ;; esac
+			case $lane in
+			1) s1=$(add "$s1" "$(block "--db=unix:$TMP/a1/db.sock" "$REAL" $from $to)") ;;
+			2) s2=$(add "$s2" "$(block "--db=unix:$TMP/a2/db.sock" "$OURS" $from $to)") ;;
+			3) s3=$(add "$s3" "$(block "--db=unix:$TMP/a3/db.sock" "$OURS" $from $to)") ;;
+			esac
+		done
+		turn=$((turn + 1))
+		from=$((to + 1))
+	done
+	for lane in $lanes; do
+		n=$("$REAL" --db="unix:$TMP/a$lane/db.sock" list-ports br0 | wc -l)
+		[ "$n" -eq "$CALLS" ] || { echo "vsctl.sh: lane $lane left $n ports, want $CALLS" >&2; exit 1; }
+	done
+	for pid in $PIDS; do kill "$pid" 2>/dev/null || true; wait "$pid" 2>/dev/null || true; done
+	PIDS=
+	own=n/a
+	[ "$lanes" = "1 2" ] || own=$(printf '%.2f' "$s3")
+	LOAD_A=$(printf '%.2f %.2f %s' "$s1" "$s2" "$own")
 }
 
 # load_b CLIENT: one call adding PORTS ports.
@@ -134,15 +192,15 @@ load_b() {
 }
 
 echo "ovs-vsctl: OVS $REAL vs ours $OURS (real ovsdb-server for both), and ours on $OURS_SERVER"
-ra=$(load_a "$REAL")
-oa=$(load_a "$OURS")
+load_a
+# shellcheck disable=SC2086
+set -- $LOAD_A
+ra=$1 oa=$2 sa=$3
 rb=$(load_b "$REAL")
 ob=$(load_b "$OURS")
-sa=n/a
 sb=n/a
 if [ -x "$OURS_SERVER" ]; then
 	SERVER=$OURS_SERVER
-	sa=$(load_a "$OURS")
 	sb=$(load_b "$OURS")
 fi
 ratio() { echo "$1 $2" | awk '{ if ($1 > 0 && $2 != "n/a") printf "%.3f", $2 / $1; else print "n/a" }'; }

@@ -3,6 +3,7 @@ package ctl
 import (
 	"bytes"
 	"context"
+	"errors"
 	"fmt"
 	"os"
 	"os/exec"
@@ -17,7 +18,10 @@ import (
 
 	"github.com/google/go-cmp/cmp"
 
+	"golang.org/x/sys/unix"
+
 	"github.com/govs/ovs/db/ovsdb"
+	"github.com/govs/ovs/internal/hugetext"
 	"github.com/govs/ovs/internal/testbin"
 	"github.com/govs/ovs/internal/version"
 )
@@ -455,4 +459,78 @@ func TestBothDaemons(t *testing.T) {
 	}
 	check(t, "status", e.ctl("status"), "ovsdb-server is running with pid "+db+"\novs-vswitchd is running with pid "+sw+"\n", 0)
 	check(t, "stop", e.ctl("stop"), "Exiting ovs-vswitchd ("+sw+").\nExiting ovsdb-server ("+db+").\n", 0)
+}
+
+// ovs-ctl start lays the binary out in 2 MB pages when it finds its own
+// code in small ones (as after a reboot), so that the daemons it starts,
+// and every tool started later, map their code with huge pages.
+func TestStartLaysOutText(t *testing.T) {
+	scratch := filepath.Join(t.TempDir(), "scratch")
+	if err := os.WriteFile(scratch, make([]byte, 3<<20), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := hugetext.Relayout(scratch); errors.Is(err, hugetext.ErrNoHugePages) {
+		t.Skip(err)
+	} else if err != nil {
+		t.Fatal(err)
+	}
+
+	// A copy of the binary whose pages are not cached: its first start
+	// reads them in the usual small pages.
+	bin := t.TempDir()
+	exe := filepath.Join(bin, "ovs")
+	src, err := os.ReadFile(filepath.Join(binDir, "ovs"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	f, err := os.OpenFile(exe, os.O_CREATE|os.O_WRONLY, 0o755)
+	if err != nil {
+		t.Fatal(err)
+	}
+	f.Write(src)
+	f.Sync()
+	unix.Fadvise(int(f.Fd()), 0, 0, unix.FADV_DONTNEED)
+	f.Close()
+	os.Symlink("ovs", filepath.Join(bin, "ovs-ctl"))
+	before := inodeOf(t, exe)
+
+	e := newEnv(t)
+	r := e.run(filepath.Join(bin, "ovs-ctl"), "--no-ovs-vswitchd", "--system-id=random", "start")
+	if r.code != 0 {
+		t.Fatalf("start: exit %d: %s", r.code, r.stderr)
+	}
+	if inodeOf(t, exe) == before {
+		t.Error("the binary was not laid out again")
+	}
+	if got, _ := os.ReadFile(exe); !bytes.Equal(got, src) {
+		t.Error("the binary's contents changed")
+	}
+	smaps, err := os.ReadFile("/proc/" + e.pid("ovsdb-server") + "/smaps")
+	if err != nil {
+		t.Fatal(err)
+	}
+	// The daemon's code mapping (r-xp, from the binary) has 2 MB pages.
+	var hdr string
+	huge := false
+	for _, line := range strings.Split(string(smaps), "\n") {
+		if f := strings.Fields(line); len(f) >= 6 && strings.Contains(f[0], "-") {
+			hdr = line
+			continue
+		}
+		if strings.Contains(hdr, " r-xp ") && strings.HasSuffix(hdr, exe) && strings.HasPrefix(line, "FilePmdMapped:") {
+			huge = strings.Fields(line)[1] != "0"
+		}
+	}
+	if !huge {
+		t.Errorf("ovsdb-server's code is not mapped with 2 MB pages:\n%s", smaps)
+	}
+}
+
+func inodeOf(t *testing.T, path string) uint64 {
+	t.Helper()
+	fi, err := os.Stat(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return fi.Sys().(*syscall.Stat_t).Ino
 }

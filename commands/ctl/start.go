@@ -11,6 +11,7 @@ import (
 	"strings"
 	"time"
 
+	"github.com/govs/ovs/internal/hugetext"
 	"github.com/govs/ovs/internal/paths"
 	"github.com/govs/ovs/internal/version"
 )
@@ -26,6 +27,7 @@ const managerRemote = "db:Open_vSwitch,Open_vSwitch,manager_options"
 // start is the "start" command: the database server, then the switch, then
 // the managers.
 func (c *ctl) start() error {
+	c.layOutText()
 	if err := c.startOvsdb(); err != nil {
 		return err
 	}
@@ -33,6 +35,22 @@ func (c *ctl) start() error {
 		return err
 	}
 	return c.addManagers()
+}
+
+// layOutText re-reads the binary into the page cache in 2 MB pages when
+// this start of it found them small (after a reboot or memory pressure; see
+// internal/hugetext), before the daemons start from it: ovs-vswitchd's
+// --mlockall then keeps those pages resident, and every tool started while
+// it runs (ovs-vsctl from scripts, above all) maps its code with a few huge
+// pages. Best effort and silent, as it changes nothing but speed: a binary
+// linked without 2 MB alignment, a read-only directory or a kernel without
+// huge page cache folios keep the small pages.
+func (c *ctl) layOutText() {
+	huge, aligned, err := hugetext.Self()
+	if err != nil || huge > 0 || !aligned {
+		return
+	}
+	hugetext.Relayout(c.exe)
 }
 
 func (c *ctl) startOvsdb() error {

@@ -43,6 +43,7 @@ import (
 	"io"
 	"os"
 	"path/filepath"
+	"reflect"
 	"strconv"
 	"syscall"
 	"unsafe"
@@ -172,29 +173,54 @@ func readHuge(fd int, size int64) (int64, error) {
 // sink keeps the touches above from being optimised away.
 var sink byte
 
-// pmdMapped reads FilePmdMapped of the mapping that starts at addr from
+// pmdMapped reads FilePmdMapped of the mapping that holds addr from
 // /proc/self/smaps.
 func pmdMapped(addr uintptr) (int64, error) {
-	f, err := os.Open("/proc/self/smaps")
-	if err != nil {
-		return 0, err
-	}
-	defer f.Close()
-	return parsePmdMapped(f, addr)
+	m, err := selfMapping(addr)
+	return m.pmdMapped, err
 }
 
-// parsePmdMapped finds the mapping starting at addr in smaps text and
-// returns its FilePmdMapped in bytes.
-func parsePmdMapped(r io.Reader, addr uintptr) (int64, error) {
+// Self reports how this process's own code is mapped: huge is how many
+// bytes the kernel maps with 2 MB pages (non-zero when the binary was
+// started from a laid-out page cache; zero when its pages were read back
+// in small ones, after a reboot or memory pressure, and a Relayout would
+// pay off again); aligned is whether the code's mapping starts on a 2 MB
+// boundary in memory and in the file, without which no layout can help
+// (a binary linked without -R 0x200000).
+func Self() (huge int64, aligned bool, err error) {
+	m, err := selfMapping(reflect.ValueOf(Self).Pointer())
+	return m.pmdMapped, m.start%pmdSize == 0 && m.offset%pmdSize == 0, err
+}
+
+// mapping is what smaps says about one mapping.
+type mapping struct {
+	start, end, offset uint64
+	pmdMapped          int64 // bytes
+}
+
+func selfMapping(addr uintptr) (mapping, error) {
+	f, err := os.Open("/proc/self/smaps")
+	if err != nil {
+		return mapping{}, err
+	}
+	defer f.Close()
+	return findMapping(f, addr)
+}
+
+// findMapping parses smaps text for the mapping that holds addr.
+func findMapping(r io.Reader, addr uintptr) (mapping, error) {
+	var m mapping
 	sc := bufio.NewScanner(r)
 	in := false
 	for sc.Scan() {
 		line := sc.Bytes()
-		if start, ok := mappingStart(line); ok {
+		if h, ok := parseHeader(line); ok {
 			if in {
 				break
 			}
-			in = start == uint64(addr)
+			if in = h.start <= uint64(addr) && uint64(addr) < h.end; in {
+				m = h
+			}
 			continue
 		}
 		if !in || !bytes.HasPrefix(line, []byte("FilePmdMapped:")) {
@@ -202,32 +228,39 @@ func parsePmdMapped(r io.Reader, addr uintptr) (int64, error) {
 		}
 		fields := bytes.Fields(line[len("FilePmdMapped:"):])
 		if len(fields) != 2 || string(fields[1]) != "kB" {
-			return 0, fmt.Errorf("smaps: unexpected line %q", line)
+			return m, fmt.Errorf("smaps: unexpected line %q", line)
 		}
 		kb, err := strconv.ParseInt(string(fields[0]), 10, 64)
 		if err != nil {
-			return 0, fmt.Errorf("smaps: %q: %w", line, err)
+			return m, fmt.Errorf("smaps: %q: %w", line, err)
 		}
-		return kb << 10, nil
+		m.pmdMapped = kb << 10
 	}
 	if err := sc.Err(); err != nil {
-		return 0, err
+		return m, err
 	}
-	if in {
-		// Kernels without file THP support have no such line.
-		return 0, nil
+	if !in {
+		return m, fmt.Errorf("smaps: no mapping holds %#x", addr)
 	}
-	return 0, fmt.Errorf("smaps: no mapping at %#x", addr)
+	// Kernels without file THP support have no FilePmdMapped line: none.
+	return m, nil
 }
 
-// mappingStart returns the start address of an smaps line that begins a
-// mapping ("7f0c2a000000-7f0c2a400000 r--p ..."); ok is false for the
-// "Key: value" lines in between.
-func mappingStart(line []byte) (start uint64, ok bool) {
-	i := bytes.IndexByte(line, '-')
-	if i <= 0 {
-		return 0, false
+// parseHeader parses an smaps line that begins a mapping
+// ("7f0c2a000000-7f0c2a400000 r--p 00200000 fe:00 1234 /path"); ok is
+// false for the "Key: value" lines in between.
+func parseHeader(line []byte) (h mapping, ok bool) {
+	f := bytes.Fields(line)
+	if len(f) < 3 {
+		return h, false
 	}
-	start, err := strconv.ParseUint(string(line[:i]), 16, 64)
-	return start, err == nil
+	lo, hi, found := bytes.Cut(f[0], []byte("-"))
+	if !found {
+		return h, false
+	}
+	var err1, err2, err3 error
+	h.start, err1 = strconv.ParseUint(string(lo), 16, 64)
+	h.end, err2 = strconv.ParseUint(string(hi), 16, 64)
+	h.offset, err3 = strconv.ParseUint(string(f[2]), 16, 64)
+	return h, err1 == nil && err2 == nil && err3 == nil
 }

@@ -104,7 +104,7 @@ const smaps = `00400000-008f8000 r-xp 00000000 fe:00 1234  /usr/bin/ovs
 Size:               5088 kB
 FilePmdMapped:      4096 kB
 Locked:                0 kB
-7f0c2a000000-7f0c2a400000 r--p 00000000 fe:00 99  /tmp/x
+7f0c2a000000-7f0c2a400000 r--p 00200000 fe:00 99  /tmp/x
 Size:               4096 kB
 AnonHugePages:         0 kB
 FilePmdMapped:      2048 kB
@@ -112,23 +112,31 @@ FilePmdMapped:      2048 kB
 Size:               2048 kB
 `
 
-func TestParsePmdMapped(t *testing.T) {
+func TestFindMapping(t *testing.T) {
 	for _, c := range []struct {
-		addr uintptr
-		want int64
-		err  bool
+		addr          uintptr
+		huge          int64
+		start, offset uint64
+		err           bool
 	}{
-		{0x400000, 4096 << 10, false},
-		{0x7f0c2a000000, 2048 << 10, false},
-		{0x7f0c2a400000, 0, false}, // no FilePmdMapped line: none
-		{0x500000, 0, true},        // no mapping starts there
+		{0x400000, 4096 << 10, 0x400000, 0, false},
+		{0x500000, 4096 << 10, 0x400000, 0, false}, // inside the first mapping
+		{0x7f0c2a000000, 2048 << 10, 0x7f0c2a000000, 0x200000, false},
+		{0x7f0c2a3fffff, 2048 << 10, 0x7f0c2a000000, 0x200000, false},
+		{0x7f0c2a400000, 0, 0x7f0c2a400000, 0, false}, // no FilePmdMapped line: none
+		{0x300000, 0, 0, 0, true},                     // no mapping holds it
 	} {
-		got, err := parsePmdMapped(strings.NewReader(smaps), c.addr)
-		if (err != nil) != c.err || got != c.want {
-			t.Errorf("%#x: got %d, %v; want %d, error %v", c.addr, got, err, c.want, c.err)
+		m, err := findMapping(strings.NewReader(smaps), c.addr)
+		if (err != nil) != c.err || m.pmdMapped != c.huge || !c.err && (m.start != c.start || m.offset != c.offset) {
+			t.Errorf("%#x: got %+v, %v; want %d huge from %#x offset %#x, error %v", c.addr, m, err, c.huge, c.start, c.offset, c.err)
 		}
 	}
-	if _, err := parsePmdMapped(strings.NewReader("400000-500000 r-xp\nFilePmdMapped: lots\n"), 0x400000); err == nil {
+	if _, err := findMapping(strings.NewReader("400000-500000 r-xp 0 fe:00 1\nFilePmdMapped: lots\n"), 0x400000); err == nil {
 		t.Error("garbage value accepted")
+	}
+	// This test binary is not linked with -R 0x200000, but Self must
+	// still find its own code.
+	if _, _, err := Self(); err != nil {
+		t.Error(err)
 	}
 }

@@ -12,8 +12,8 @@ import (
 	"strings"
 )
 
-// Build builds the module rooted at root (CGO_ENABLED=0, -trimpath, as the
-// Makefile does) into a new temporary directory, adds one symlink per
+// Build builds the module rooted at root (CGO_ENABLED=0, -trimpath, 2 MB
+// aligned segments, as the Makefile does) into a new temporary directory, adds one symlink per
 // tool that `ovs --list-tools` names, and returns the directory. The
 // caller removes it.
 func Build(root string) (string, error) {
@@ -21,7 +21,8 @@ func Build(root string) (string, error) {
 	if err != nil {
 		return "", err
 	}
-	build := exec.Command("go", "build", "-trimpath", "-o", filepath.Join(dir, "ovs"), ".")
+	// -R 0x200000 as in the Makefile: 2 MB aligned segments (internal/hugetext).
+	build := exec.Command("go", "build", "-trimpath", "-ldflags=-R 0x200000", "-o", filepath.Join(dir, "ovs"), ".")
 	build.Dir = root
 	build.Env = append(os.Environ(), "CGO_ENABLED=0")
 	if out, err := build.CombinedOutput(); err != nil {
