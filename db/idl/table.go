@@ -46,8 +46,6 @@ type Column struct {
 	// def is the column's default value, shared by every row that does
 	// not set the column (the server omits such cells).
 	def ovsdb.Datum
-	// diffType is the type update2 "modify" diffs of this column have.
-	diffType ovsdb.Type
 }
 
 // Type returns the column's type.
@@ -70,8 +68,12 @@ func newTable(idl *IDL, ts *ovsdb.TableSchema) *Table {
 		byName:  make(map[string]*Column, len(ts.AllColumns)),
 		rows:    make(map[ovsdb.UUID]*Row),
 	}
+	// One block for the table's columns: every tool builds the whole
+	// schema's tables at start, most of them never used.
+	cols := make([]Column, len(ts.AllColumns))
 	for i, cs := range ts.AllColumns {
-		c := &Column{Name: cs.Name, Schema: cs, Table: t, slot: -1, def: ovsdb.DefaultDatum(&cs.Type), diffType: cs.Type.DiffType()}
+		c := &cols[i]
+		*c = Column{Name: cs.Name, Schema: cs, Table: t, slot: -1, def: ovsdb.DefaultDatum(&cs.Type)}
 		t.columns[i] = c
 		t.byName[cs.Name] = c
 	}

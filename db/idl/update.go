@@ -308,7 +308,8 @@ func (idl *IDL) parseModify(t *Table, u ovsdb.UUID, v ovsjson.Value, diffs bool)
 			cells = append(cells, cell{slot: c.slot, kind: cellNew, value: d})
 			continue
 		}
-		d, err := ovsdb.DatumFromJSON(&c.diffType, m.Value, nil)
+		dt := ct.DiffType()
+		d, err := ovsdb.DatumFromJSON(&dt, m.Value, nil)
 		if err != nil {
 			idl.badCell(t, u, c, err)
 			continue
