@@ -147,8 +147,12 @@ func addCommand(s string) (openflow.FlowModCommand, string) { return openflow.Fl
 
 // readFlowsFile loads a flow file into side idx.
 func (c *ctx) readFlowsFile(t *flowTable, idx int, file string) protocols {
+	return c.addFlowMods(t, idx, c.parseFlowLines(file, c.readLines(file), addCommand, nil))
+}
+
+func (c *ctx) addFlowMods(t *flowTable, idx int, fms []*openflow.FlowMod) protocols {
 	usable := pAny
-	for _, fm := range c.parseFlowLines(file, c.readLines(file), addCommand, nil) {
+	for _, fm := range fms {
 		usable &= usableProtocols(fm)
 		table := fm.TableID
 		if table == openflow.TableAll {
@@ -261,7 +265,13 @@ func diffFlows(c *ctx, args []string) {
 func replaceFlows(c *ctx, args []string) {
 	target := args[0]
 	t := newFlowTable()
-	usable := c.readFlowsFile(t, 1, args[1])
+	// OVS asks the switch for its port names (then its table names)
+	// before it opens FILE, so a missing switch is reported first even
+	// when FILE is bad, and FILE may name ports.
+	ports := portsByName(c.portMap(target))
+	c.tableNames(target)
+	lines := c.readLinesWording(args[1], "open")
+	usable := c.addFlowMods(t, 1, c.parseFlowLines(args[1], lines, addCommand, ports))
 	conn, p := c.openForDump(target, usable)
 	defer conn.Close()
 	c.dumpInto(conn, p, target, t, 0)
@@ -289,7 +299,5 @@ func replaceFlows(c *ctx, args []string) {
 		fm.Actions = nw.actions
 		reqs = append(reqs, flowModBytes(fm, p, vconn.NextXid()))
 	}
-	if len(reqs) > 0 {
-		c.sendBatch(conn, reqs)
-	}
+	c.sendBatch(conn, reqs)
 }

@@ -77,14 +77,21 @@ func (c *ctx) tableNames(target string) {
 // commands that parse flows, which is why their xids start higher).
 func (c *ctx) flowPorts(target string) openflow.PortLookup {
 	c.tableNames(target)
-	names := c.portMap(target)
-	return func(name string) (uint32, bool) {
-		for _, n := range sortedKeys(names) {
-			if names[n] == name {
-				return n, true
-			}
+	return portsByName(c.portMap(target))
+}
+
+// portsByName is the lookup from a port name to its number; should two
+// ports share a name, the lower number wins.
+func portsByName(names map[uint32]string) openflow.PortLookup {
+	byName := make(map[string]uint32, len(names))
+	for _, n := range sortedKeys(names) {
+		if _, dup := byName[names[n]]; !dup {
+			byName[names[n]] = n
 		}
-		return 0, false
+	}
+	return func(name string) (uint32, bool) {
+		n, ok := byName[name]
+		return n, ok
 	}
 }
 
@@ -143,7 +150,12 @@ func (c *ctx) sendFlowMods(target string, fms []*openflow.FlowMod) {
 
 func (c *ctx) sendBatch(conn *vconn.Conn, reqs [][]byte) {
 	if c.bundle {
+		// Even an empty bundle is opened and committed, as OVS does.
 		c.sendBundle(conn, reqs)
+		return
+	}
+	if len(reqs) == 0 {
+		// OVS sends no barrier when there is nothing to confirm.
 		return
 	}
 	errs, err := conn.TransactBatch(reqs)

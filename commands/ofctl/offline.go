@@ -162,14 +162,18 @@ type line struct {
 	n    int
 }
 
-func (c *ctx) readLines(name string) []line {
+func (c *ctx) readLines(name string) []line { return c.readLinesWording(name, "open failed") }
+
+// readLinesWording is readLines with the words OVS's command puts before
+// an open error: most say "open failed", replace-flows says "open".
+func (c *ctx) readLinesWording(name, failed string) []line {
 	var r io.Reader
 	if name == "-" {
 		r = c.stdin
 	} else {
 		f, err := os.Open(name)
 		if err != nil {
-			fatal("%s: open failed (%s)", name, strerror(err))
+			fatal("%s: %s (%s)", name, failed, strerror(err))
 		}
 		defer f.Close()
 		r = f
@@ -204,7 +208,7 @@ func (c *ctx) parseFlowAt(file string, n int, s string, cmd openflow.FlowModComm
 		err = checkFlow(fm)
 		if pe, ok := err.(*openflow.PrereqError); ok {
 			prereqLog(pe.Module).Warn("%s", pe.Text)
-			err = openflow.OFPBAC_MATCH_INCONSISTENT
+			err = pe.ErrorCode()
 		}
 	}
 	if err != nil && file != "" {

@@ -95,6 +95,54 @@ func TestActionPrereqsAgainstRealOVS(t *testing.T) {
 		"actions=set_field:1->in_port", "arp,actions=set_field:1.2.3.4->arp_spa", "arp,actions=set_field:3->arp_op",
 		"icmp,actions=set_field:1->icmp_type", "sctp,actions=set_field:1->sctp_src", "actions=set_field:1->xreg0",
 		"dl_vlan=1,actions=set_field:3->vlan_vid", "mpls,mpls_label=1,actions=drop", "mpls,mpls_tc=1,actions=drop",
+		// Fields no action may write: move and the like are refused
+		// when checked (after the prerequisites), load, set_field and
+		// check_pkt_larger when the encoded flow is decoded to print.
+		"tcp,actions=move:NXM_NX_REG0[0..11]->NXM_NX_TCP_FLAGS[]", "actions=move:NXM_NX_REG0[0..11]->NXM_NX_TCP_FLAGS[]",
+		"ip,actions=move:NXM_NX_REG0[0..1]->NXM_NX_IP_FRAG[]", "actions=move:NXM_NX_REG0[0..15]->NXM_OF_ETH_TYPE[]",
+		"actions=move:NXM_OF_ETH_TYPE[]->NXM_NX_REG0[0..15]", "tcp,actions=pop:NXM_NX_TCP_FLAGS[]",
+		"actions=learn(load:1->NXM_OF_ETH_TYPE[])", "actions=learn(load:NXM_NX_REG0[]->NXM_NX_DP_HASH[])",
+		"actions=learn(NXM_OF_ETH_TYPE[]=NXM_NX_REG0[0..15])",
+		"actions=multipath(eth_src,50,modulo_n,1,0,NXM_NX_DP_HASH[])",
+		"actions=bundle_load(eth_src,0,hrw,ofport,NXM_NX_DP_HASH[],members:1,2)",
+		"actions=learn(limit=10,result_dst=NXM_NX_DP_HASH[0])", "actions=learn(limit=10,result_dst=NXM_NX_DP_HASH[0..1])",
+		"actions=clone(move:NXM_NX_REG0[]->NXM_NX_DP_HASH[])", "actions=write_actions(move:NXM_NX_REG0[]->NXM_NX_DP_HASH[])",
+		"actions=move:NXM_OF_IP_SRC[]->NXM_NX_REG1[],move:NXM_NX_REG0[]->NXM_NX_DP_HASH[]",
+		"tcp,actions=load:1->NXM_NX_TCP_FLAGS[]", "actions=load:1->NXM_NX_TCP_FLAGS[]", "ip,actions=load:1->NXM_NX_IP_FRAG[]",
+		"actions=load:1->NXM_OF_ETH_TYPE[]", "actions=load:1->NXM_NX_DP_HASH[]", "actions=load:1->NXM_NX_RECIRC_ID[]",
+		"actions=load:1->NXM_NX_CONJ_ID[]", "ip,actions=load:1->NXM_OF_IP_PROTO[]", "actions=load:1->OXM_OF_PACKET_TYPE[]",
+		"mpls,actions=load:1->OXM_OF_MPLS_BOS[]", "actions=output:1,load:1->NXM_NX_DP_HASH[]",
+		"actions=load:1->NXM_NX_DP_HASH[],load:2->NXM_NX_RECIRC_ID[]",
+		"actions=load:1->NXM_NX_DP_HASH[],move:NXM_OF_IP_SRC[]->NXM_NX_REG1[]",
+		"actions=check_pkt_larger(100)->NXM_NX_DP_HASH[0]",
+		// ct_mark and ct_label are written only inside ct's exec, where
+		// nothing else is.
+		"actions=set_field:1->ct_mark", "actions=set_field:1->ct_label", "actions=load:1->NXM_NX_CT_MARK[]",
+		"actions=load:1->NXM_NX_CT_LABEL[]", "actions=move:NXM_NX_REG0[]->NXM_NX_CT_LABEL[0..31]",
+		"ip,actions=clone(set_field:1->ct_mark)", "ip,actions=write_actions(set_field:1->ct_mark)",
+		"actions=set_field:1->ct_mark,output:1", "actions=output:1,set_field:1->ct_mark",
+		"actions=set_field:1->ct_mark,bogus", "actions=clone(set_field:1->ct_mark),bogus",
+		"actions=clone(set_field:1->ct_mark,bogus)", "actions=set_field:1->ct_mark,set_field:1->ip_dscp",
+		"actions=move:NXM_OF_IP_SRC[]->NXM_NX_REG0[],set_field:1->ct_mark",
+		"actions=learn(load:1->NXM_NX_CT_MARK[])", "actions=pop:NXM_NX_CT_MARK[]",
+		"actions=check_pkt_larger(100)->NXM_NX_CT_MARK[0]", "actions=move:NXM_NX_CT_MARK[]->NXM_NX_REG0[]",
+		"ip,actions=ct(commit,exec(set_field:1->ct_mark))", "ip,actions=ct(commit,exec(load:1->NXM_NX_CT_MARK[]))",
+		"ip,actions=ct(commit,exec(move:NXM_NX_REG0[]->NXM_NX_CT_MARK[]))",
+		"ip,actions=ct(commit,exec(move:NXM_NX_CT_MARK[]->NXM_NX_CT_LABEL[0..31]))",
+		"ip,actions=ct(commit,exec(move:NXM_NX_REG0[]->NXM_NX_REG1[]))", "ip,actions=ct(commit,exec(load:1->NXM_NX_REG1[]))",
+		"ip,actions=ct(commit,exec(set_field:1->reg1))", "ip,actions=ct(commit,exec(set_field:1->tun_id))",
+		"ip,actions=ct(commit,exec(output:1))", "ip,actions=ct(commit,exec(clone(set_field:1->ct_mark)))",
+		"actions=ct(commit,exec(move:NXM_NX_REG0[]->NXM_NX_CT_MARK[]))",
+		// Usable protocols of the actions OpenFlow 1.1+ check against the
+		// match, and of mod_vlan_* with and without a tag to rewrite.
+		"actions=mod_vlan_vid:5", "dl_vlan=3,actions=mod_vlan_vid:5", "actions=mod_vlan_pcp:5",
+		"dl_vlan=3,actions=mod_vlan_pcp:5", "vlan_tci=0x1000/0x1000,actions=mod_vlan_vid:5",
+		"dl_vlan=0xffff,actions=mod_vlan_vid:5", "actions=mod_vlan_vid:5,mod_vlan_pcp:3",
+		"actions=push_vlan:0x8100,mod_vlan_vid:5", "dl_vlan=3,actions=strip_vlan,mod_vlan_vid:5",
+		"actions=clone(mod_vlan_vid:5),mod_vlan_pcp:2", "dl_vlan=3,actions=set_field:0->vlan_tci,mod_vlan_vid:5",
+		"actions=mod_nw_ttl:5", "ip,actions=mod_nw_ttl:5", "ipv6,actions=mod_nw_ttl:5",
+		"actions=mod_nw_ecn:1", "ip,actions=mod_nw_ecn:1", "actions=mod_nw_tos:4", "ip,actions=mod_nw_tos:4",
+		"arp,actions=mod_nw_tos:4", "actions=strip_vlan", "dl_vlan=3,actions=strip_vlan",
 	}
 	var cases []string
 	for _, f := range flows {
@@ -114,6 +162,50 @@ func TestActionPrereqsAgainstRealOVS(t *testing.T) {
 		"--bundle add-flow br0 'actions=set_field:1->tcp_dst'",
 		"diff-flows bad good", "diff-flows good bad", "-vofp_actions:off add-flows br0 bad",
 	)
+	for _, f := range []string{"tcp,actions=load:1->NXM_NX_TCP_FLAGS[]", "actions=mod_nw_ttl:5", "actions=mod_nw_ecn:1",
+		"ip,actions=ct(commit,exec(set_field:1->ct_mark))", "dl_vlan=3,actions=mod_vlan_vid:5",
+		"actions=mod_vlan_vid:5,mod_vlan_pcp:3", "dl_vlan=3,actions=mod_vlan_pcp:5", "actions=dec_ttl",
+		"dl_vlan=3,actions=set_field:5->vlan_vid", "dl_vlan=3,actions=set_field:0->vlan_vid",
+		"dl_vlan=3,actions=set_field:5/0xf->vlan_vid", "ip,actions=set_field:8/0xff->ip_dscp",
+		// Loads wider than 64 bits go out as 64-bit pieces.
+		"actions=load:1->NXM_NX_XXREG0[]", "actions=load:1->NXM_NX_XXREG0[0..95]",
+		"ip,actions=ct(commit,exec(load:1->NXM_NX_CT_LABEL[]))",
+		// mod_tp_* write the matched transport's port field.
+		"udp,actions=mod_tp_dst:8080", "sctp,actions=mod_tp_src:1", "udp,actions=clone(mod_tp_dst:1)",
+		"udp,actions=write_actions(mod_tp_src:1)", "ip,actions=mod_tp_dst:1"} {
+		for _, o := range []string{"-O OpenFlow13", "-O OpenFlow15", "-F nxm", "-O OpenFlow10,OpenFlow13"} {
+			cases = append(cases, o+" parse-flow '"+f+"'")
+		}
+	}
+	compareOffline(t, s, cases)
+}
+
+// TestSetFieldValueAgainstRealOVS: an OpenFlow 1.2+ set_field whose value
+// the field cannot hold is refused when decoded (OFPBAC_BAD_SET_ARGUMENT,
+// with OVS's warnings), and so is a vlan_vid without OFPVID_PRESENT
+// (0x1000); so are flow_mods whose actions their match does not allow
+// (strictly from OpenFlow 1.1 on).
+func TestSetFieldValueAgainstRealOVS(t *testing.T) {
+	needOVS(t, "ovs-ofctl")
+	s := offlineTools(t)
+	// An OpenFlow 1.3 flow_mod matching dl_vlan=3 whose apply_actions
+	// holds one 16-byte set_field action (OXM header and value given).
+	setField := func(oxm string) string {
+		return "ofp-print '040e005800000006 0000000000000000 0000000000000000 0000000000008000 ffffffffffffffff " +
+			"ffffffff00000000 0001000a80000c02 1003000000000000 0004001800000000 00190010" + oxm + "'"
+	}
+	var cases []string
+	for _, oxm := range []string{"80000c02 00050000 00000000", "80000c02 10050000 00000000", "80000c02 00000000 00000000",
+		"80000c02 20050000 00000000", "80000c02 1fff0000 00000000", "80000e01 08000000 00000000",
+		"80000e01 07000000 00000000", "80001001 40000000 00000000", "80001201 04000000 00000000",
+		"80002203 00100000 00000000", "80000c02 00050001 00000000"} {
+		cases = append(cases, setField(oxm))
+	}
+	// No match, apply_actions with one 8-byte action: dec_ttl, pop_vlan.
+	for _, act := range []string{"0018000800000000", "0012000800000000"} {
+		cases = append(cases, "ofp-print '040e004800000006 0000000000000000 0000000000000000 0000000000008000 "+
+			"ffffffffffffffff ffffffff00000000 0001000400000000 0004001000000000 "+act+"'")
+	}
 	compareOffline(t, s, cases)
 }
 
@@ -143,4 +235,45 @@ func TestSetFieldOF10AgainstRealOVS(t *testing.T) {
 		"parse-flow 'mpls,actions=pop_mpls:0x0800,set_field:1.2.3.4->ip_src'",
 		"parse-flow 'ip,actions=clone(push_mpls:0x8847),set_field:1.2.3.4->ip_src'",
 	})
+}
+
+// TestBadActionWarningsAgainstRealOVS: an action list that fails to
+// decode is logged as OVS logs it: the reason (an unknown type or vendor,
+// a field that is not writable, a ct field written outside ct, what ct's
+// exec may not hold), then "bad action at offset N" with the list's
+// bytes, for a nested list (clone's, ct's) before its outer one.
+func TestBadActionWarningsAgainstRealOVS(t *testing.T) {
+	needOVS(t, "ovs-ofctl")
+	s := offlineTools(t)
+	for _, v := range []string{"OpenFlow10", "OpenFlow13"} {
+		for _, hex := range []string{
+			"000c000800000000", "0063000800000000", "ffff001000002321 0001000000000000",
+			"ffff001000002320 00fa000000000000", "ffff001000002320 0000000000000000",
+			"ffff001000002320 001e000000000005",
+			// clone holding an unknown action, a clone of that, and a
+			// load of tcp_flags; ct holding the same, a load of reg0
+			// and one of ct_mark.
+			"ffff002000002320 002a000000000000 ffff001000002320 00fa000000000000",
+			"ffff003000002320 002a000000000000 ffff002000002320 002a000000000000 ffff001000002320 00fa000000000000",
+			"ffff002800002320 002a000000000000 ffff001800002320 00070000 00014402 0000000000000001",
+			"ffff002800002320 0023000100000000 0000ff0000000000 ffff001000002320 00fa000000000000",
+			"ffff003000002320 0023000100000000 0000ff0000000000 ffff001800002320 00070000 00014402 0000000000000001",
+			"ffff003000002320 0023000100000000 0000ff0000000000 ffff001800002320 00070000 00010004 0000000000000001",
+			"ffff003000002320 0023000100000000 0000ff0000000000 ffff001800002320 00070000 0001d604 0000000000000001",
+			// load of ct_mark outside ct, in a clone too.
+			"ffff001800002320 00070000 0001d604 0000000000000001",
+			"ffff002800002320 002a000000000000 ffff001800002320 00070000 0001d604 0000000000000001",
+			// ct_mark written, then an unknown action: the list is
+			// decoded before it is checked.
+			"ffff001800002320 00070000 0001d604 0000000000000001 ffff001000002320 00fa000000000000",
+		} {
+			args := []string{"parse-actions", v}
+			ours := runTool(t, true, s, hex+"\n", args...)
+			real := runTool(t, false, s, hex+"\n", args...)
+			if ours != real {
+				t.Errorf("parse-actions %s <<< %s:\nours: status %d\n%s%s\nreal: status %d\n%s%s", v, hex,
+					ours.status, ours.out, ours.err, real.status, real.out, real.err)
+			}
+		}
+	}
 }

@@ -193,6 +193,8 @@ func actionProtocols(acts []openflow.Action) protocols {
 			p &= actionProtocols(a.Actions)
 		case *openflow.Clone:
 			p &= actionProtocols(a.Actions)
+		case *openflow.Ct:
+			p &= actionProtocols(a.Actions)
 		case *openflow.SetField:
 			p &= setFieldProtocols(a.Field)
 		case *openflow.SetTunnel:

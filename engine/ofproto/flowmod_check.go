@@ -22,9 +22,14 @@ import (
 //     OFPBAC_MATCH_INCONSISTENT, in every version: the same rule
 //     ovs-ofctl applies when it parses a flow;
 //   - from OpenFlow 1.1 on ("strict"), also the actions that assume a
-//     header: dec_ttl and the IPv4/L4 rewrites need IP (L4: TCP, UDP or
-//     SCTP), pop_vlan a VLAN tag, pop_mpls and the MPLS actions MPLS.
-//     OpenFlow 1.0 and Nicira flow-mods are not checked for these.
+//     header: dec_ttl, mod_nw_ttl, mod_nw_ecn and the IPv4/L4 rewrites
+//     need IP (L4: TCP, UDP or SCTP), pop_vlan a VLAN tag, pop_mpls and
+//     the MPLS actions MPLS.
+//     OpenFlow 1.0 and Nicira flow-mods are not checked for these;
+//   - fields written by move, pop, multipath, bundle_load and learn's
+//     load must be writable (not tcp_flags, ip_frag, eth_type ...), else
+//     OFPBAC_BAD_SET_ARGUMENT (load and set_field are refused for this
+//     when decoded).
 
 // The prerequisite and strict header checks are the protocol's rules
 // (openflow.CheckActionPrereqs, shared with ovs-ofctl); this file adds
@@ -49,9 +54,9 @@ func (o *Ofproto) checkActions(acts []openflow.Action, m *openflow.Match, table 
 
 func (c *actionCheck) check(acts []openflow.Action, m *openflow.Match, strict bool) error {
 	err := openflow.CheckActionPrereqs(acts, m, strict, c.visit)
-	if _, ok := err.(*openflow.PrereqError); ok {
+	if pe, ok := err.(*openflow.PrereqError); ok {
 		// The switch answers with the code alone.
-		return openflow.OFPBAC_MATCH_INCONSISTENT
+		return pe.ErrorCode()
 	}
 	return err
 }

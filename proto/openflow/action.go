@@ -84,9 +84,11 @@ type OutputReg struct {
 // set_vlan_pcp, OpenFlow 1.1's actions, which only rewrite an existing
 // header.
 //
-// VLANPresent says the flow's match guarantees a VLAN header (set by
-// FitActionsToMatch), so that OpenFlow 1.1+ need no push_vlan before the
-// rewrite, as OVS encodes it; it does not change the printed form.
+// VLANPresent says the packet certainly has a VLAN header at that point
+// (recorded by CheckActionPrereqs from the match and the actions before,
+// as OVS's check records it), so that OpenFlow 1.1+ need no push_vlan
+// before the rewrite, as OVS encodes it; it does not change the printed
+// form.
 type SetVlanVID struct {
 	VID         uint16
 	NoPush      bool
@@ -132,9 +134,9 @@ type (
 	SetIPv4Src struct{ IP [4]byte }
 	SetIPv4Dst struct{ IP [4]byte }
 	SetIPDSCP  struct{ TOS uint8 } // the TOS byte with ECN bits clear
-	// Proto is the IP protocol the flow matches (FitActionsToMatch
-	// fills it in): OpenFlow 1.2+ write these as set_field tcp_src,
-	// udp_src or sctp_src accordingly; 0 means TCP.
+	// Proto is the IP protocol the flow matches (CheckActionPrereqs
+	// fills it in, as OVS's check does): OpenFlow 1.2+ write these as
+	// set_field tcp_src, udp_src or sctp_src accordingly; 0 means TCP.
 	SetL4Src struct {
 		Port  uint16
 		Proto uint8

@@ -116,18 +116,13 @@ func parseCt(v string, ports PortLookup) ([]Action, error) {
 			}
 			c.Actions = append(c.Actions, n)
 		case "exec":
-			inner, err := ParseActions(val, ports)
+			inner, err := parseActionList(val, ports, true)
 			if err != nil {
 				return nil, err
 			}
 			for _, a := range inner {
-				if checkCtExec(a) != nil {
-					var name []byte
-					name = AppendAction(name, a, nil)
-					if i := strings.IndexAny(string(name), ":(,"); i >= 0 {
-						name = name[:i]
-					}
-					return nil, fmt.Errorf("ct action doesn't support nested action %s", name)
+				if msg := ctExecRefusal(a); msg != "" {
+					return nil, errors.New(msg)
 				}
 			}
 			c.Actions = append(c.Actions, inner...)
@@ -430,14 +425,23 @@ func decodeCt(b []byte, v Version) (Action, error) {
 	} else {
 		c.Zone = u16(b, 16)
 	}
-	p := b[24:]
-	for len(p) > 0 {
+	list := b[24:]
+	// A bad nested action is reported as in any list (OVS decodes the
+	// nested list as one), before ct itself is.
+	nested := func(p []byte, err error) error {
+		code, ok := reportBadAction(list, len(list)-len(p), err).(ErrorCode)
+		if !ok {
+			return err
+		}
+		return &PrereqError{Code: code}
+	}
+	for p := list; len(p) > 0; {
 		if len(p) < 8 {
-			return nil, OFPBAC_BAD_LEN
+			return nil, nested(p, OFPBAC_BAD_LEN)
 		}
 		n := int(u16(p, 2))
 		if n < 8 || n%8 != 0 || n > len(p) {
-			return nil, OFPBAC_BAD_LEN
+			return nil, nested(p, OFPBAC_BAD_LEN)
 		}
 		var a Action
 		var err error
@@ -447,6 +451,8 @@ func decodeCt(b []byte, v Version) (Action, error) {
 			a, err = decodeAction(p[:n], v)
 			if err == nil {
 				err = checkCtExec(a)
+			} else {
+				err = nested(p, err)
 			}
 		}
 		if err != nil {
@@ -459,17 +465,45 @@ func decodeCt(b []byte, v Version) (Action, error) {
 }
 
 // checkCtExec allows only what OVS allows in ct's exec: setting ct_mark
-// and ct_label.
+// and ct_label (set_field, load, move).
 func checkCtExec(a Action) error {
-	var f *Field
+	if msg := ctExecRefusal(a); msg != "" {
+		return &PrereqError{Module: "ofp_actions", Text: msg, Code: OFPBAC_BAD_ARGUMENT}
+	}
+	return nil
+}
+
+// ctExecRefusal is why a may not be in ct's exec list, in OVS's words
+// (parsing and decoding alike), or "".
+func ctExecRefusal(a Action) string {
+	f := writtenField(a)
+	switch {
+	case f == &ctMarkField || f == &ctLabelField:
+		return ""
+	case f != nil:
+		return "ct action doesn't support nested modification of " + f.Name
+	}
+	name := AppendAction(nil, a, nil)
+	if i := strings.IndexAny(string(name), ":(,"); i >= 0 {
+		name = name[:i]
+	}
+	return "ct action doesn't support nested action " + string(name)
+}
+
+// writtenField is the field a set_field, load or move writes (nil for
+// other actions; tun_id's set_field is its own action).
+func writtenField(a Action) *Field {
 	switch a := a.(type) {
 	case *SetField:
-		f = a.Field
+		return a.Field
 	case *RegLoad:
-		f = a.Dst.Field
-	}
-	if f != &ctMarkField && f != &ctLabelField {
-		return OFPBAC_BAD_ARGUMENT
+		return a.Dst.Field
+	case *RegMove:
+		return a.Dst.Field
+	case *SetTunnel:
+		if a.SetField {
+			return &fields[FieldTunID]
+		}
 	}
 	return nil
 }

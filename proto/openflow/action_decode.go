@@ -1,12 +1,82 @@
 package openflow
 
-import "encoding/binary"
+import (
+	"encoding/binary"
+	"strconv"
+	"sync"
+
+	"github.com/govs/ovs/internal/vlog"
+)
 
 // DecodeActions decodes a list of actions of version v. Bad input gives
 // an ErrorCode (OFPBAC_BAD_LEN, OFPBAC_BAD_TYPE, ...), never a panic.
+//
+// A bad action is logged as OVS logs it (in ovs-ofctl's stderr and in the
+// switch's log alike): its reason first when OVS gives one (an unknown
+// type, a field that is not writable, a conntrack field written outside
+// ct), then "bad action at offset N" with the list's bytes, nested lists
+// (clone's, ct's) before the lists holding them. The modules are
+// registered on first use, so that tools which never decode actions do
+// not list them.
 func DecodeActions(b []byte, v Version) ([]Action, error) {
+	acts, off, err := decodeActionList(b, v)
+	if err != nil {
+		return nil, reportBadAction(b, off, err)
+	}
+	return acts, nil
+}
+
+// reportBadAction logs the failure to decode the action at off in list b
+// and returns its error code.
+func reportBadAction(b []byte, off int, err error) error {
+	code, ok := err.(ErrorCode)
+	if pe, isPrereq := err.(*PrereqError); isPrereq {
+		if pe.Text != "" {
+			decodeLog(pe.Module).WarnRL(decodeRL, "%s", pe.Text)
+		}
+		code, ok = pe.ErrorCode(), true
+	}
+	if !ok {
+		return err
+	}
+	if off < 0 {
+		return code
+	}
+	// The whole list is dumped, as OVS does; its log dumps end a line
+	// that stops after the eighth byte with the '-' that would have
+	// followed it.
+	dump := AppendHexDump(nil, b, 0, false)
+	dump = dump[:len(dump)-1]
+	if len(b)%16 == 8 {
+		dump = append(dump, '-')
+	}
+	decodeLog("ofp_actions").WarnRL(decodeRL, "bad action at offset %s (%s):\n%s", strconv.Itoa(off), code.Name(), dump)
+	return code
+}
+
+var (
+	decodeModules = sync.OnceValues(func() (*vlog.Module, *vlog.Module) {
+		return vlog.NewModule("ofp_actions"), vlog.NewModule("meta_flow")
+	})
+	// decodeRL limits the warnings as OVS's does: a burst, then a few a
+	// minute, so that a controller sending bad flows cannot flood the log.
+	decodeRL = vlog.NewRateLimit(1, 5)
+)
+
+func decodeLog(module string) *vlog.Module {
+	ofpActions, metaFlow := decodeModules()
+	if module == "meta_flow" {
+		return metaFlow
+	}
+	return ofpActions
+}
+
+// decodeActionList is DecodeActions without the logging, for the lists
+// nested in other actions (clone's): the warning names the outermost
+// action. off is where the bad action starts (-1: none does).
+func decodeActionList(b []byte, v Version) (acts []Action, off int, err error) {
 	if !v.Known() {
-		return nil, OFPBRC_BAD_VERSION
+		return nil, -1, OFPBRC_BAD_VERSION
 	}
 	// Count first so that the list is allocated once (a flow dump
 	// decodes a list per flow).
@@ -14,23 +84,57 @@ func DecodeActions(b []byte, v Version) ([]Action, error) {
 	for r := b; len(r) >= 8 && int(u16(r, 2)) >= 8 && int(u16(r, 2)) <= len(r); r = r[u16(r, 2):] {
 		n++
 	}
-	acts := make([]Action, 0, n)
-	for len(b) > 0 {
+	acts = make([]Action, 0, n)
+	for start := len(b); len(b) > 0; {
+		off = start - len(b)
 		if len(b) < 8 {
-			return nil, OFPBAC_BAD_LEN
+			return nil, off, OFPBAC_BAD_LEN
 		}
 		n := int(binary.BigEndian.Uint16(b[2:]))
 		if n < 8 || n%8 != 0 || n > len(b) {
-			return nil, OFPBAC_BAD_LEN
+			return nil, off, OFPBAC_BAD_LEN
 		}
 		a, err := decodeAction(b[:n], v)
 		if err != nil {
-			return nil, err
+			return nil, off, err
 		}
 		acts = append(acts, a)
 		b = b[n:]
 	}
-	return acts, nil
+	if err := checkCtWrites(acts); err != nil {
+		return nil, -1, err
+	}
+	return acts, -1, nil
+}
+
+// checkCtWrites refuses a decoded list, other than ct's exec list, that
+// writes ct_mark or ct_label. OVS checks this once the list is decoded
+// (so a bad action anywhere in it is reported instead), and logs no "bad
+// action" for it, though a list holding this one (a clone's) does.
+func checkCtWrites(acts []Action) error {
+	for _, a := range acts {
+		if writesCtField(a) {
+			return &PrereqError{Module: "ofp_actions", Text: "cannot set CT fields outside of ct action", Code: OFPBAC_BAD_SET_ARGUMENT}
+		}
+	}
+	return nil
+}
+
+// writesCtField reports whether a is a set_field, load or move into
+// ct_mark or ct_label.
+func writesCtField(a Action) bool {
+	f := writtenField(a)
+	return f == &ctMarkField || f == &ctLabelField
+}
+
+// writableDst refuses a load, set_field or check_pkt_larger into a field
+// no action may write (move and the like are refused by the checks made
+// after decoding, CheckActionPrereqs, as OVS does).
+func writableDst(module string, f *Field) error {
+	if !f.Writable() {
+		return notWritable(module, f)
+	}
+	return nil
 }
 
 func u16(b []byte, i int) uint16 { return binary.BigEndian.Uint16(b[i:]) }
@@ -45,7 +149,29 @@ func need(b []byte, n int) error {
 	return nil
 }
 
+// decodeAction decodes one action (b is exactly its bytes). An action of
+// a type or vendor the version does not know gets OVS's reason, which the
+// outermost list logs before its "bad action" warning.
 func decodeAction(b []byte, v Version) (Action, error) {
+	a, err := decodeActionBody(b, v)
+	var text string
+	switch {
+	case err == nil:
+		return a, nil
+	case err == OFPBAC_BAD_TYPE:
+		text = "unknown " + v.String() + " action for vendor 0 and type " + strconv.Itoa(int(u16(b, 0)))
+	case err == OFPBAC_BAD_VENDOR && len(b) >= 8:
+		text = "OpenFlow action has unknown vendor 0x" + strconv.FormatUint(uint64(u32(b, 4)), 16)
+	case err == OFPBAC_BAD_VENDOR_TYPE && len(b) >= 10:
+		text = "unknown " + v.String() + " action for vendor 0x" + strconv.FormatUint(uint64(u32(b, 4)), 16) +
+			" and type " + strconv.Itoa(int(u16(b, 8)))
+	default:
+		return nil, err
+	}
+	return nil, &PrereqError{Module: "ofp_actions", Text: text, Code: err.(ErrorCode)}
+}
+
+func decodeActionBody(b []byte, v Version) (Action, error) {
 	typ := u16(b, 0)
 	if typ == 0xffff {
 		return decodeNX(b, v)
@@ -187,6 +313,16 @@ func decodeSetField(b []byte, v Version) (Action, error) {
 	if f == &fields[FieldTunID] && !masked {
 		return &SetTunnel{ID: u64(value, 0), SetField: true}, nil
 	}
+	if err := writableDst("ofp_actions", f); err != nil {
+		return nil, err
+	}
+	// The value must be one the field can hold; a vlan_vid written
+	// from OpenFlow 1.2 on also carries OFPVID_PRESENT (0x1000), since
+	// set_field cannot remove a tag.
+	if !setFieldValueValid(f, value) || f.ID == FieldVlanVID && value[0]&0x10 == 0 {
+		text := appendFieldValue([]byte("Invalid value for set field "+f.Name+": "), f, value, nil, nil)
+		return nil, &PrereqError{Module: "ofp_actions", Text: string(text), Code: OFPBAC_BAD_SET_ARGUMENT}
+	}
 	sf := &SetField{Field: f, Value: append([]byte(nil), value...)}
 	if masked {
 		sf.Mask = append([]byte(nil), b[4+f.Bytes:4+n]...)
@@ -214,6 +350,14 @@ func decodeNX(b []byte, v Version) (Action, error) {
 	}
 	if u32(b, 4) != nxVendor {
 		return nil, OFPBAC_BAD_VENDOR
+	}
+	switch u16(b, 8) {
+	case nxastPushMPLS, nxastPopMPLS, nxastSetMPLSTTL, nxastDecMPLSTTL, nxastSetMPLSLabel, nxastSetMPLSTC:
+		if v != V10 {
+			// OpenFlow 1.1 gave these standard actions; OVS knows the
+			// Nicira ones only in 1.0.
+			return nil, OFPBAC_BAD_VENDOR_TYPE
+		}
 	}
 	switch u16(b, 8) {
 	case nxastResubmit:
@@ -255,6 +399,9 @@ func decodeNX(b []byte, v Version) (Action, error) {
 		if dst.Bits < 64 && val>>dst.Bits != 0 {
 			return nil, OFPBAC_BAD_ARGUMENT
 		}
+		if err := writableDst("meta_flow", dst.Field); err != nil {
+			return nil, err
+		}
 		return &RegLoad{Dst: dst, Value: val}, nil
 	case nxastNote:
 		return &Note{Data: append([]byte(nil), b[10:]...)}, nil
@@ -295,7 +442,13 @@ func decodeNX(b []byte, v Version) (Action, error) {
 	case nxastGroup:
 		return &Group{ID: u32(b, 12)}, nil
 	case nxastClone:
+		// OVS reports a bad action in a clone's list as in any list,
+		// before the clone itself is reported.
 		inner, err := DecodeActions(b[16:], v)
+		if code, ok := err.(ErrorCode); ok {
+			// Already explained: no reason of the clone's own.
+			return nil, &PrereqError{Code: code}
+		}
 		if err != nil {
 			return nil, err
 		}

@@ -693,6 +693,9 @@ func decodeNXExt(b []byte, v Version) (Action, error) {
 		if err != nil {
 			return nil, err
 		}
+		if err := writableDst("meta_flow", dst.Field); err != nil {
+			return nil, err
+		}
 		return &CheckPktLarger{Len: u16(b, 10), Dst: dst}, nil
 	case nxastCtClear:
 		return &CtClear{}, nil
@@ -863,35 +866,4 @@ func decodeOF11(b []byte) (a Action, ok bool, err error) {
 		return nil, true, OFPBAC_BAD_TYPE
 	}
 	return nil, false, nil
-}
-
-// FitActionsToMatch records in acts what their encoding needs to know
-// about the flow's match m, as OVS consults the match when it encodes:
-// the IP protocol of mod_tp_src/mod_tp_dst (set_field tcp_src, udp_src
-// or sctp_src in OpenFlow 1.2+) and whether a VLAN header is certain (no
-// push_vlan before mod_vlan_vid/mod_vlan_pcp in 1.1+). Nested lists
-// (clone, write_actions) are fitted too.
-func FitActionsToMatch(acts []Action, m *Match) {
-	proto, _ := m.NwProto()
-	vlan := m.PrereqsMet(PrereqVLAN)
-	var fit func([]Action)
-	fit = func(acts []Action) {
-		for _, a := range acts {
-			switch a := a.(type) {
-			case *SetL4Src:
-				a.Proto = proto
-			case *SetL4Dst:
-				a.Proto = proto
-			case *SetVlanVID:
-				a.VLANPresent = vlan
-			case *SetVlanPCP:
-				a.VLANPresent = vlan
-			case *Clone:
-				fit(a.Actions)
-			case *WriteActions:
-				fit(a.Actions)
-			}
-		}
-	}
-	fit(acts)
 }

@@ -346,6 +346,9 @@ func parseLearn(v string, ports PortLookup) ([]Action, error) {
 			if err != nil {
 				return nil, err
 			}
+			if !sf.Field.Writable() {
+				return nil, fmt.Errorf("%s is read-only", val)
+			}
 			if sf.Bits != 1 {
 				return nil, errors.New("result_dst in 'learn' action must be a single bit")
 			}

@@ -9,25 +9,44 @@ package openflow
 // lives here and both call CheckActionPrereqs. The switch's own checks
 // (ports, groups, meters, goto_table) ride along through the visit hook
 // so that one walk finds the first error in action order, as OVS's does.
+// A field written by move, pop, multipath, bundle_load or learn must
+// also be writable (OFPBAC_BAD_SET_ARGUMENT); load and set_field are
+// refused for that when decoded, as OVS refuses them.
+//
+// Like OVS's check, the walk records in the actions what their OpenFlow
+// 1.1+ encodings need to know of the packet at that point: whether it has
+// a VLAN tag (mod_vlan_vid/pcp then need no push_vlan) and its transport
+// (mod_tp_src/dst become tcp_src, udp_src or sctp_src).
 //
 // "strict" adds OpenFlow 1.1+'s header checks for the fixed-format
-// actions (dec_ttl and the IPv4/L4 rewrites need IP, pop_vlan a tag,
-// the MPLS actions MPLS). ovs-ofctl does not refuse those flows: it
+// actions (dec_ttl, mod_nw_ttl, mod_nw_ecn and the IPv4/L4 rewrites need
+// IP, pop_vlan a tag, the MPLS actions MPLS). ovs-ofctl does not refuse those flows: it
 // narrows the usable protocols to OpenFlow 1.0 and NXM instead, which
 // is its business, so it calls with strict false.
 
-// PrereqError is a field an action uses without its prerequisites. Its
-// text and vlog module are what OVS logs as a warning before it refuses
-// the flow; as an error it is OFPBAC_MATCH_INCONSISTENT.
+// PrereqError is a field an action uses without its prerequisites, or
+// writes though it is not writable. Its text and vlog module are what OVS
+// logs as a warning before it refuses the flow; as an error it is
+// OFPBAC_MATCH_INCONSISTENT, or Code when set (OFPBAC_BAD_SET_ARGUMENT
+// for a field that cannot be written).
 type PrereqError struct {
-	Module string // "ofp_actions" (set_field, load) or "meta_flow" (the rest)
-	Text   string // e.g. "set_field tcp_dst lacks correct prerequisites"
+	Module string    // "ofp_actions" (set_field, load) or "meta_flow" (the rest)
+	Text   string    // e.g. "set_field tcp_dst lacks correct prerequisites"
+	Code   ErrorCode // zero: OFPBAC_MATCH_INCONSISTENT
 }
 
-func (e *PrereqError) Error() string { return OFPBAC_MATCH_INCONSISTENT.Name() }
+// ErrorCode is the OpenFlow error the check answers with.
+func (e *PrereqError) ErrorCode() ErrorCode {
+	if e.Code == 0 {
+		return OFPBAC_MATCH_INCONSISTENT
+	}
+	return e.Code
+}
 
-// Unwrap lets errors.Is find OFPBAC_MATCH_INCONSISTENT.
-func (e *PrereqError) Unwrap() error { return OFPBAC_MATCH_INCONSISTENT }
+func (e *PrereqError) Error() string { return e.ErrorCode().Name() }
+
+// Unwrap lets errors.Is find the error code.
+func (e *PrereqError) Unwrap() error { return e.ErrorCode() }
 
 // CheckActionPrereqs checks acts for a flow whose match is m (left
 // unchanged: the walk edits a copy). visit, if not nil, is called first
@@ -83,7 +102,7 @@ func setFieldPrereq(m *Match, f *Field) error {
 		return OFPBAC_BAD_SET_TYPE
 	}
 	if !m.PrereqsMet(f.Prereq) || f.ID == FieldVlanVID && !m.PrereqsMet(PrereqVLAN) {
-		return &PrereqError{"ofp_actions", "set_field " + f.Name + " lacks correct prerequisites"}
+		return &PrereqError{Module: "ofp_actions", Text: "set_field " + f.Name + " lacks correct prerequisites"}
 	}
 	return nil
 }
@@ -95,9 +114,20 @@ func subfieldPrereq(m *Match, sf Subfield, role string) error {
 		return OFPBAC_BAD_SET_TYPE
 	}
 	if !m.PrereqsMet(sf.Field.Prereq) {
-		return &PrereqError{"meta_flow", role + " field " + sf.Field.Name + " lacks correct prerequisites"}
+		return &PrereqError{Module: "meta_flow", Text: role + " field " + sf.Field.Name + " lacks correct prerequisites"}
+	}
+	if role == "destination" && !sf.Field.Writable() {
+		return notWritable("meta_flow", sf.Field)
 	}
 	return nil
+}
+
+// notWritable is a write to a field no action may write, which OVS
+// refuses with OFPBAC_BAD_SET_ARGUMENT: when it checks move, pop,
+// multipath, bundle_load and learn's load, and when it decodes load,
+// set_field and check_pkt_larger.
+func notWritable(module string, f *Field) *PrereqError {
+	return &PrereqError{Module: module, Text: "destination field " + f.Name + " is not writable", Code: OFPBAC_BAD_SET_ARGUMENT}
 }
 
 func (st *matchState) setEthType(t uint16) {
@@ -202,9 +232,15 @@ func (c *prereqWalk) check(acts []Action, st *matchState) error {
 			err = c.needStrict(st.m, PrereqIP)
 		case *SetIPv4Src, *SetIPv4Dst:
 			err = c.needStrict(st.m, PrereqIPv4)
-		case *SetIPDSCP:
+		case *SetIPDSCP, *SetIPECN, *SetIPTTL:
 			err = c.needStrict(st.m, PrereqIP)
-		case *SetL4Src, *SetL4Dst:
+		case *SetL4Src:
+			// Which transport's port it is decides the OpenFlow 1.2+
+			// field (tcp_src, udp_src, sctp_src); OVS records it here.
+			a.Proto, _ = st.m.NwProto()
+			err = c.needStrict(st.m, PrereqTCP, PrereqUDP, PrereqSCTP)
+		case *SetL4Dst:
+			a.Proto, _ = st.m.NwProto()
 			err = c.needStrict(st.m, PrereqTCP, PrereqUDP, PrereqSCTP)
 		case *StripVlan:
 			if err = c.needStrict(st.m, PrereqVLAN); err == nil {
@@ -212,8 +248,14 @@ func (c *prereqWalk) check(acts []Action, st *matchState) error {
 			}
 		case *PushVlan:
 			st.setVLAN()
-		case *SetVlanVID, *SetVlanPCP:
-			// These push a tag when there is none.
+		case *SetVlanVID:
+			// These push a tag when there is none. Whether there was one
+			// is recorded, as OVS records it when it checks a flow: an
+			// OpenFlow 1.1+ encoding then needs no push_vlan.
+			a.VLANPresent = st.m.PrereqsMet(PrereqVLAN)
+			st.setVLAN()
+		case *SetVlanPCP:
+			a.VLANPresent = st.m.PrereqsMet(PrereqVLAN)
 			st.setVLAN()
 		case *PushMPLS:
 			st.setEthType(a.EthType)

@@ -11,6 +11,14 @@ import (
 // comma-separated list, "drop" alone for none. Errors are OVS's words
 // without the "ovs-ofctl: " prefix.
 func ParseActions(s string, ports PortLookup) ([]Action, error) {
+	return parseActionList(s, ports, false)
+}
+
+// parseActionList parses a list of actions; inCt is set for ct's exec
+// list, the only one that may write ct_mark and ct_label. (OVS refuses
+// such writes elsewhere once the list is parsed, so an unknown action
+// later in the list is reported first.)
+func parseActionList(s string, ports PortLookup, inCt bool) ([]Action, error) {
 	acts := []Action{}
 	drop := false
 	for s != "" {
@@ -47,6 +55,13 @@ func ParseActions(s string, ports PortLookup) ([]Action, error) {
 	}
 	if drop && len(acts) > 0 {
 		return nil, errors.New(`"drop" must not be accompanied by any other action or instruction`)
+	}
+	if !inCt {
+		for _, a := range acts {
+			if writesCtField(a) {
+				return nil, errors.New("cannot set CT fields outside of ct action")
+			}
+		}
 	}
 	return acts, nil
 }

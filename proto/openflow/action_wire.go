@@ -276,6 +276,19 @@ func appendActionWire1(b []byte, a Action, v Version) ([]byte, error) {
 		if v >= V15 && a.Dst.Field.Experimenter == 0 {
 			return appendActionWire(b, regLoadSetField(a), v)
 		}
+		if a.Dst.Bits > 64 {
+			// NXAST_REG_LOAD carries 64 bits at most: OVS writes a
+			// wider load as 64-bit pieces, the upper ones zero (the
+			// model's value has 64 bits).
+			lo, hi := *a, RegLoad{Dst: a.Dst}
+			lo.Dst.Bits = 64
+			hi.Dst.Ofs, hi.Dst.Bits = a.Dst.Ofs+64, a.Dst.Bits-64
+			b, err := appendActionWire(b, &lo, v)
+			if err != nil {
+				return b, err
+			}
+			return appendActionWire(b, &hi, v)
+		}
 		b = nxHdr(b, nxastRegLoad)
 		b = be16(b, ofsNbits(a.Dst))
 		b = be32(b, fieldHeader(a.Dst.Field))

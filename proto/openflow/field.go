@@ -324,6 +324,19 @@ var fieldIndexes = sync.OnceValues(func() (byName map[string]*Field, byHeader ma
 	return byName, byHeader
 })
 
+// Writable reports whether actions (set_field, load, move and the like)
+// may write f: ovs-fields(7) lists the others as read-only, and OVS also
+// refuses writes to dp_hash and recirc_id.
+func (f *Field) Writable() bool {
+	switch f.ID {
+	case FieldConjID, FieldSkbPriority, FieldActsetOutput, FieldPacketType, FieldEthType,
+		FieldMplsBOS, FieldNwProto, FieldIPFrag, FieldNSHMdtype, FieldNSHNp, FieldTCPFlags,
+		FieldDpHash, FieldRecircID:
+		return false
+	}
+	return true
+}
+
 // FieldByName finds a field by its canonical name or an alias.
 func FieldByName(name string) *Field {
 	byName, _ := fieldIndexes()

@@ -94,7 +94,9 @@ func MatchFits10(m *Match) bool {
 // dropped (callers check MatchFits10 first when that matters).
 func appendMatch10(b []byte, m *Match) []byte {
 	var o [match10Len]byte
-	w := uint32(ofpfwAll)
+	// An IP address not matched is written as 32 wildcarded bits, as OVS
+	// writes it (any count from 32 up means the same).
+	w := uint32(ofpfwAll)&^(0x3f<<ofpfwNwSrcSh|0x3f<<ofpfwNwDstSh) | 32<<ofpfwNwSrcSh | 32<<ofpfwNwDstSh
 	if v, _, ok := m.uint(FieldInPort); ok {
 		w &^= ofpfwInPort
 		binary.BigEndian.PutUint16(o[4:], uint16(v))

@@ -245,17 +245,19 @@ func decodeApply(b []byte, v Version) ([]Action, *Meter, error) {
 	}
 	var meter *Meter
 	acts := []Action{}
+	list := b
 	for len(b) > 0 {
+		off := len(list) - len(b)
 		if len(b) < 8 {
-			return nil, nil, OFPBAC_BAD_LEN
+			return nil, nil, reportBadAction(list, off, OFPBAC_BAD_LEN)
 		}
 		n := int(u16(b, 2))
 		if n < 8 || n%8 != 0 || n > len(b) {
-			return nil, nil, OFPBAC_BAD_LEN
+			return nil, nil, reportBadAction(list, off, OFPBAC_BAD_LEN)
 		}
 		if u16(b, 0) == ofpatMeter {
 			if n != 8 {
-				return nil, nil, OFPBAC_BAD_LEN
+				return nil, nil, reportBadAction(list, off, OFPBAC_BAD_LEN)
 			}
 			if meter != nil {
 				return nil, nil, OFPBIC_DUP_INST
@@ -264,11 +266,14 @@ func decodeApply(b []byte, v Version) ([]Action, *Meter, error) {
 		} else {
 			a, err := decodeAction(b[:n], v)
 			if err != nil {
-				return nil, nil, err
+				return nil, nil, reportBadAction(list, off, err)
 			}
 			acts = append(acts, a)
 		}
 		b = b[n:]
+	}
+	if err := checkCtWrites(acts); err != nil {
+		return nil, nil, reportBadAction(list, -1, err)
 	}
 	return acts, meter, nil
 }

@@ -2,6 +2,16 @@
 // numbers, matches and actions as the switch and the tools use them, with
 // one codec per wire version beside it. It knows bytes and syntax, not
 // behaviour: what an action does to a packet is engine/xlate's business.
+//
+// One exception is logging: a list of actions that fails to decode is
+// logged here (the reason OVS gives: an unknown action, a field that is
+// not writable, a conntrack field written outside ct, a set_field value
+// the field cannot hold; then "bad action at offset N" with the list's
+// bytes when an action itself failed), under OVS's modules
+// ofp_actions and meta_flow, because OVS logs it in its decoder and both
+// ovs-ofctl's stderr and the switch's log show it. Threading the reason to
+// every caller instead would mean a richer error type through every
+// message decoder, for no caller that wants it other than to log it.
 package openflow
 
 // Port numbers. OpenFlow 1.0 numbers ports in 16 bits and 1.1+ in 32;

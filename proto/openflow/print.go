@@ -42,6 +42,9 @@ func AppendPrint(dst []byte, b []byte) []byte {
 		return AppendHexDump(dst, b, 0, true)
 	}
 	m, _, err := Decode(b)
+	if fm, ok := m.(*FlowMod); ok && err == nil {
+		err = checkDecodedFlowMod(fm, Version(h.Version))
+	}
 	if err != nil && isMultipart(h, b) {
 		// A statistics message whose header or length OVS rejects
 		// before decoding cannot be named.
@@ -85,6 +88,22 @@ func AppendPrint(dst []byte, b []byte) []byte {
 		dst = append(dst, '\n')
 	}
 	return dst
+}
+
+// checkDecodedFlowMod makes the check OVS makes of a flow_mod's actions
+// against its match whenever it decodes one, to print it too: a flow
+// whose actions need fields its match does not provide prints as a
+// decode error (with OVS's warning), which is how ovs-ofctl shows that a
+// flow it parsed cannot go out in the chosen protocol (mod_nw_ttl
+// without "ip" becomes a Nicira load of nw_ttl in OpenFlow 1.0). From
+// OpenFlow 1.1 on, OpenFlow (not Nicira) flow_mods are checked strictly.
+func checkDecodedFlowMod(fm *FlowMod, v Version) error {
+	err := CheckActionPrereqs(fm.Actions, &fm.Match, v >= V11 && !fm.NXM, nil)
+	if pe, ok := err.(*PrereqError); ok {
+		decodeLog(pe.Module).WarnRL(decodeRL, "%s", pe.Text)
+		return pe.ErrorCode()
+	}
+	return err
 }
 
 func appendMsgTitle(dst []byte, h Header, b []byte) []byte {
