@@ -74,6 +74,12 @@ var ErrNoHugePages = errors.New("the kernel gave no 2 MB pages for this file (tr
 // way of a copy that replaces it (see the package comment).
 func Relayout(path string) (Result, error) {
 	var res Result
+	// The copy replaces the file a symlink (ovs-vsctl -> ovs) points
+	// to, not the link.
+	path, err := filepath.EvalSymlinks(path)
+	if err != nil {
+		return res, err
+	}
 	src, err := os.Open(path)
 	if err != nil {
 		return res, err

@@ -22,8 +22,14 @@ func TestRelayout(t *testing.T) {
 		t.Fatal(err)
 	}
 	before := inode(t, path)
+	// Through a symlink, as a tool's name points at the binary: the
+	// binary is laid out and the link stays a link.
+	link := filepath.Join(dir, "tool")
+	if err := os.Symlink("bin", link); err != nil {
+		t.Fatal(err)
+	}
 
-	res, err := Relayout(path)
+	res, err := Relayout(link)
 	if errors.Is(err, ErrNoHugePages) {
 		t.Skipf("this kernel or filesystem gives no huge folios: %v", err)
 	}
@@ -67,8 +73,11 @@ func TestRelayout(t *testing.T) {
 	if huge < pmdSize {
 		t.Errorf("second mapping: %d bytes huge-mapped", huge)
 	}
+	if fi, err := os.Lstat(link); err != nil || fi.Mode()&os.ModeSymlink == 0 {
+		t.Errorf("the symlink was replaced: %v, %v", fi, err)
+	}
 	entries, _ := os.ReadDir(dir)
-	if len(entries) != 1 {
+	if len(entries) != 2 {
 		t.Errorf("left behind: %v", entries)
 	}
 }
