@@ -137,41 +137,40 @@ block() {
 # Sets LOAD_A to "ovs ours own" seconds (own: n/a without our server).
 load_a() {
 	start_server "$TMP/a1"
-	p1=$SERVER_PID
 	start_server "$TMP/a2"
-	p2=$SERVER_PID
-	lanes="1 2"
+	nl=2
 	if [ -x "$OURS_SERVER" ]; then
 		start_server "$TMP/a3" "$OURS_SERVER"
-		lanes="1 2 3"
+		nl=3
 	fi
 	"$REAL" --db="unix:$TMP/a1/db.sock" --no-wait add-br br0
-	"$OURS" --db="unix:$TMP/a2/db.sock" --no-wait add-br br0
-	[ "$lanes" = "1 2" ] || "$OURS" --db="unix:$TMP/a3/db.sock" --no-wait add-br br0
+	for lane in $(seq 2 $nl); do "$OURS" --db="unix:$TMP/a$lane/db.sock" --no-wait add-br br0; done
 	s1=0 s2=0 s3=0 from=1 turn=0
 	while [ $from -le "$CALLS" ]; do
 		to=$((from + BLOCK - 1))
 		[ $to -le "$CALLS" ] || to=$CALLS
-		for k in 0 1 2; do
-			lane=$(( (turn + k) % 3 + 1 ))
-			case " $lanes " in *" $lane "*) ;; *) continue ;; esac
+		for k in $(seq 0 $((nl - 1))); do
+			lane=$(( (turn + k) % nl + 1 ))
+			client=$OURS
+			[ $lane -ne 1 ] || client=$REAL
+			t=$(block "--db=unix:$TMP/a$lane/db.sock" "$client" $from $to)
 			case $lane in
-			1) s1=$(add "$s1" "$(block "--db=unix:$TMP/a1/db.sock" "$REAL" $from $to)") ;;
-			2) s2=$(add "$s2" "$(block "--db=unix:$TMP/a2/db.sock" "$OURS" $from $to)") ;;
-			3) s3=$(add "$s3" "$(block "--db=unix:$TMP/a3/db.sock" "$OURS" $from $to)") ;;
+			1) s1=$(add "$s1" "$t") ;;
+			2) s2=$(add "$s2" "$t") ;;
+			3) s3=$(add "$s3" "$t") ;;
 			esac
 		done
 		turn=$((turn + 1))
 		from=$((to + 1))
 	done
-	for lane in $lanes; do
+	for lane in $(seq $nl); do
 		n=$("$REAL" --db="unix:$TMP/a$lane/db.sock" list-ports br0 | wc -l)
 		[ "$n" -eq "$CALLS" ] || { echo "vsctl.sh: lane $lane left $n ports, want $CALLS" >&2; exit 1; }
 	done
 	for pid in $PIDS; do kill "$pid" 2>/dev/null || true; wait "$pid" 2>/dev/null || true; done
 	PIDS=
 	own=n/a
-	[ "$lanes" = "1 2" ] || own=$(printf '%.2f' "$s3")
+	[ $nl -eq 2 ] || own=$(printf '%.2f' "$s3")
 	LOAD_A=$(printf '%.2f %.2f %s' "$s1" "$s2" "$own")
 }
 

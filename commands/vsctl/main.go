@@ -427,6 +427,18 @@ func vswitchSchema() *ovsdb.Schema {
 	return schemaCache
 }
 
+// vswitchTable completes ts, as schema_gen.go declares it, with its
+// columns (static arrays there) and their lookup structures.
+func vswitchTable(ts *ovsdb.TableSchema, cols []ovsdb.ColumnSchema) *ovsdb.TableSchema {
+	ts.Columns = make(map[string]*ovsdb.ColumnSchema, len(cols))
+	ts.AllColumns = make([]*ovsdb.ColumnSchema, len(cols))
+	for i := range cols {
+		ts.AllColumns[i] = &cols[i]
+		ts.Columns[cols[i].Name] = &cols[i]
+	}
+	return ts
+}
+
 // writeOutput prints the commands' output as OVS does: tables through the
 // shared style, text as is, or with --oneline each command's text on one
 // line with newlines and backslashes escaped.

@@ -102,20 +102,7 @@ func builtVswitchSchema() *ovsdb.Schema {
 		fmt.Fprintf(&b, "s.Tables[%q] = vswitchTable(&ovsdb.TableSchema{Name: %q, ColumnNames: %s, MaxRows: %s, IsRoot: %v, Indexes: %s}, vswitchColumns%s[:])\n",
 			tn, tn, stringsLit(ts.ColumnNames), intFieldLit(ts.MaxRows), ts.IsRoot, indexes, tn)
 	}
-	b.WriteString(`return s
-}
-
-// vswitchTable completes ts with its columns' lookup structures.
-func vswitchTable(ts *ovsdb.TableSchema, cols []ovsdb.ColumnSchema) *ovsdb.TableSchema {
-	ts.Columns = make(map[string]*ovsdb.ColumnSchema, len(cols))
-	ts.AllColumns = make([]*ovsdb.ColumnSchema, len(cols))
-	for i := range cols {
-		ts.AllColumns[i] = &cols[i]
-		ts.Columns[cols[i].Name] = &cols[i]
-	}
-	return ts
-}
-`)
+	b.WriteString("return s\n}\n")
 	// Columns are package-level arrays of constants (enums are pointers to
 	// vswitchEnums), so the linker lays them out as data and no code runs
 	// to build them: a function building them held a 33 KB stack frame that
@@ -213,7 +200,19 @@ func baseLit(t testing.TB, bt *ovsdb.BaseType, enums *[]string) string {
 		enum = fmt.Sprintf("&vswitchEnums[%d]", len(*enums))
 		*enums = append(*enums, lit)
 	}
-	return fmt.Sprintf("ovsdb.BaseType{Type: %d, Enum: %s, MinInteger: %s, MaxInteger: %s, MinReal: %s, MaxReal: %s, MinLength: %s, MaxLength: %s, RefTable: %q, RefType: %d}",
-		bt.Type, enum, intLit(bt.MinInteger), intLit(bt.MaxInteger), floatLit(bt.MinReal), floatLit(bt.MaxReal),
-		intFieldLit(bt.MinLength), intFieldLit(bt.MaxLength), bt.RefTable, bt.RefType)
+	// Zero fields are left out, so that a column reads as its schema
+	// does; the bounds every base type carries are always spelled.
+	lit := fmt.Sprintf("ovsdb.BaseType{Type: %d", bt.Type)
+	if bt.Enum != nil {
+		lit += ", Enum: " + enum
+	}
+	lit += fmt.Sprintf(", MinInteger: %s, MaxInteger: %s, MinReal: %s, MaxReal: %s", intLit(bt.MinInteger), intLit(bt.MaxInteger), floatLit(bt.MinReal), floatLit(bt.MaxReal))
+	if bt.MinLength != 0 {
+		lit += ", MinLength: " + intFieldLit(bt.MinLength)
+	}
+	lit += ", MaxLength: " + intFieldLit(bt.MaxLength)
+	if bt.RefTable != "" {
+		lit += fmt.Sprintf(", RefTable: %q, RefType: %d", bt.RefTable, bt.RefType)
+	}
+	return lit + "}"
 }

@@ -61,8 +61,6 @@ type Result struct {
 	Huge int64
 	// Size is the file's size.
 	Size int64
-	// Replaced reports whether the laid-out copy replaced the file.
-	Replaced bool
 }
 
 // ErrNoHugePages is returned when the kernel read the file back in small
@@ -71,7 +69,8 @@ type Result struct {
 var ErrNoHugePages = errors.New("the kernel gave no 2 MB pages for this file (transparent_hugepage disabled, or no large folios on this filesystem)")
 
 // Relayout re-reads the file at path into the page cache as 2 MB pages, by
-// way of a copy that replaces it (see the package comment).
+// way of a copy that replaces it (see the package comment). On success the
+// copy has replaced the file; on error the file is as it was.
 func Relayout(path string) (Result, error) {
 	var res Result
 	// The copy replaces the file a symlink (ovs-vsctl -> ovs) points
@@ -137,7 +136,6 @@ func Relayout(path string) (Result, error) {
 		return res, err
 	}
 	keep = true
-	res.Replaced = true
 	return res, nil
 }
 

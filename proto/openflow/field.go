@@ -191,8 +191,6 @@ const (
 	nshExp = 0x005ad650 // experimenter id of OVS's NXOXM_NSH fields
 )
 
-func hdr(class, field uint32) uint32 { return class<<16 | field<<9 }
-
 // fields is the registry, indexed by FieldID. It is a composite literal of
 // constants, not built by code, so the linker lays it out in the binary's
 // data: a tool that never looks at a field pays nothing for it at start-up

@@ -77,8 +77,8 @@ func (e *encoder) code(f *Field) (uint32, uint32) {
 
 // onfActsetOutput is the experimenter-class header of actset_output.
 // onfTCPFlags is the experimenter-class header OpenFlow 1.3 and 1.4 use
-// for tcp_flags. (Constants, as hdr16 would compute them, so that no init
-// code writes them.)
+// for tcp_flags: class<<16 | field<<9, as every OXM header (constants, so
+// that no init code writes them).
 const (
 	onfActsetOutput = oxmExp<<16 | 43<<9
 	onfTCPFlags     = oxmExp<<16 | 42<<9
@@ -348,8 +348,6 @@ func nextTLV(b []byte) (t tlv, hdr uint32, rest []byte, err error) {
 	}
 	return t, hdr, rest, nil
 }
-
-func hdr16(class, field uint32) uint32 { return class<<16 | field<<9 }
 
 func decodeTLVs(b []byte, strict bool, version Version) (*Match, error) {
 	m := &Match{}
